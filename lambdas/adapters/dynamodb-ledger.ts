@@ -1,0 +1,267 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { LedgerConflictError } from '../core/errors.js';
+import type { Controls, LedgerKey, LedgerPort, PendingAction } from '../core/ports.js';
+import type { LedgerRecord } from '../core/types.js';
+import { errorName, rethrowTransient } from './aws-errors.js';
+
+/**
+ * The ledger: one DynamoDB table with single-item conditional writes only (no transactions).
+ *
+ * | item | pk | sk |
+ * |---|---|---|
+ * | an execution (pending action, then its record) | `target#<t>` | `run#<startedAt>#<executionName>` |
+ * | the per-target lease | `target#<t>` | `lease` |
+ * | the per-target kill switch | `target#<t>` | `control` |
+ * | the global kill switch | `control` | `global` |
+ */
+export class DynamoDbLedger implements LedgerPort {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async getControls(target: string): Promise<Controls> {
+    const [global, local] = await Promise.all([
+      this.get({ pk: 'control', sk: 'global' }),
+      this.get({ pk: targetPk(target), sk: 'control' }),
+    ]);
+    return { globalPaused: global?.paused === true, targetPaused: local?.paused === true };
+  }
+
+  async setPaused(scope: { target: string } | 'global', paused: boolean, reason: string, nowMs: number) {
+    const key =
+      scope === 'global' ? { pk: 'control', sk: 'global' } : { pk: targetPk(scope.target), sk: 'control' };
+    await this.run('PutItem control', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, paused, reason, changedAt: new Date(nowMs).toISOString() },
+        }),
+      ),
+    );
+  }
+
+  async acquireLease(target: string, holder: string, nowMs: number, ttlMs: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: targetPk(target),
+            sk: 'lease',
+            holder,
+            expiresAtMs: nowMs + ttlMs,
+            expiresAt: Math.ceil((nowMs + ttlMs) / 1000) + 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR holder = :holder',
+          ExpressionAttributeValues: { ':now': nowMs, ':holder': holder },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      rethrowTransient(error, 'DynamoDB PutItem lease');
+    }
+  }
+
+  async releaseLease(target: string, holder: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: targetPk(target), sk: 'lease' },
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return;
+      rethrowTransient(error, 'DynamoDB DeleteItem lease');
+    }
+  }
+
+  async recentActionTimes(target: string, sinceMs: number): Promise<number[]> {
+    const times: number[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.run('Query recent actions', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': targetPk(target),
+              // Executions that started up to a day before `since` may have acted after it.
+              ':from': `run#${new Date(sinceMs - 86_400_000).toISOString()}`,
+              ':to': 'run#~',
+            },
+            ProjectionExpression: 'actuatedAtMs',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        if (typeof item.actuatedAtMs === 'number' && item.actuatedAtMs >= sinceMs)
+          times.push(item.actuatedAtMs);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return times.sort((a, b) => a - b);
+  }
+
+  async beginAction(action: PendingAction): Promise<PendingAction> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...runKey(action.key),
+            status: 'acting',
+            target: action.key.target,
+            executionId: action.executionId,
+            executionName: action.key.executionName,
+            startedAt: action.key.startedAt,
+            actuator: action.actuator,
+            flagKey: action.flagKey,
+            previous: action.previous,
+            planned: action.planned,
+            actuatedAtMs: action.actuatedAtMs,
+            applied: false,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return action;
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException')
+        rethrowTransient(error, 'DynamoDB PutItem action');
+    }
+    // A retry of the same execution: the first attempt's previous value is the true one.
+    const existing = await this.getAction(action.key);
+    if (!existing || existing.executionId !== action.executionId) {
+      throw new LedgerConflictError(`ledger item ${runKey(action.key).sk} belongs to another execution`);
+    }
+    return existing;
+  }
+
+  async markApplied(key: LedgerKey, changeRef: string): Promise<void> {
+    await this.run('UpdateItem applied', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(key),
+          UpdateExpression: 'SET applied = :true, changeRef = :ref',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':true': true, ':ref': changeRef },
+        }),
+      ),
+    );
+  }
+
+  async getAction(key: LedgerKey): Promise<PendingAction | null> {
+    const item = await this.get(runKey(key));
+    if (!item || item.previous === undefined) return null;
+    return {
+      key,
+      executionId: String(item.executionId),
+      actuator: item.actuator as PendingAction['actuator'],
+      ...(typeof item.flagKey === 'string' ? { flagKey: item.flagKey } : {}),
+      previous: item.previous as number | boolean,
+      planned: item.planned as number | boolean,
+      actuatedAtMs: Number(item.actuatedAtMs),
+      applied: item.applied === true,
+      ...(typeof item.changeRef === 'string' ? { changeRef: item.changeRef } : {}),
+    };
+  }
+
+  async writeRecord(record: LedgerRecord, expiresAtSeconds: number): Promise<'written' | 'already-recorded'> {
+    const key = runKey({
+      target: record.target,
+      startedAt: record.startedAt,
+      executionName: record.executionName,
+    });
+    const pending = await this.get(key);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...pending,
+            ...key,
+            ...record,
+            status: 'recorded',
+            expiresAt: expiresAtSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :acting AND executionId = :exec)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':acting': 'acting', ':exec': record.executionId },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException')
+        rethrowTransient(error, 'DynamoDB PutItem record');
+    }
+    const existing = await this.get(key);
+    if (existing?.status === 'recorded' && existing.executionId === record.executionId)
+      return 'already-recorded';
+    throw new LedgerConflictError(`ledger item ${key.sk} was written by another execution`);
+  }
+
+  async listRecords(options: { target?: string; limit?: number }): Promise<LedgerRecord[]> {
+    const limit = options.limit ?? 50;
+    if (!options.target) throw new LedgerConflictError('listing records needs a target');
+    const page = await this.run('Query records', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+          ExpressionAttributeValues: { ':pk': targetPk(options.target as string), ':run': 'run#' },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (page.Items ?? []).filter((i) => i.status === 'recorded').map((i) => toRecord(i));
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const out = await this.run('GetItem', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return out.Item;
+  }
+
+  private async run<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      rethrowTransient(error, `DynamoDB ${what}`);
+    }
+  }
+}
+
+function targetPk(target: string): string {
+  return `target#${target}`;
+}
+
+function runKey(key: LedgerKey): { pk: string; sk: string } {
+  return { pk: targetPk(key.target), sk: `run#${key.startedAt}#${key.executionName}` };
+}
+
+function toRecord(item: Record<string, unknown>): LedgerRecord {
+  const { pk: _pk, sk: _sk, status: _s, expiresAt: _e, ...rest } = item;
+  return rest as unknown as LedgerRecord;
+}

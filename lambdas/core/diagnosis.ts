@@ -1,0 +1,204 @@
+import { clamp, max, mean, median, robustSpread, round, sum } from './stats.js';
+import type { Diagnosis, DiagnosisKind, SignalName, SignalWindow, TargetPolicy } from './types.js';
+
+/**
+ * Diagnoses one target from its recent signals. The window is split into a baseline
+ * (older periods) and the recent periods; a signal deviates when the recent values
+ * sit persistently above a robust band around the baseline. Pure: same window, same answer.
+ */
+export interface DiagnosisOptions {
+  /** Periods at the end of the window that count as "now". @default 5 */
+  readonly recentPeriods: number;
+  /** Band half-width in robust standard deviations. @default 3 */
+  readonly bandSigmas: number;
+  /** Smallest relative change worth correcting (a micromotion, not noise). @default 0.15 */
+  readonly minRelativeChange: number;
+  /** A PC pool whose peak utilization stays under this is over-provisioned. @default 0.3 */
+  readonly overProvisionedUtilization: number;
+}
+
+export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = {
+  recentPeriods: 5,
+  bandSigmas: 3,
+  minRelativeChange: 0.15,
+  overProvisionedUtilization: 0.3,
+};
+
+interface SignalReading {
+  readonly baseline: number;
+  readonly recent: number;
+  readonly persistence: number;
+  readonly zScore: number;
+}
+
+export const NO_DIAGNOSIS: Diagnosis = {
+  kind: 'none',
+  magnitude: 0,
+  persistence: 0,
+  confidence: 0,
+  evidence: {},
+  summary: 'no deviation',
+};
+
+export function countDataPoints(window: SignalWindow): number {
+  return Object.values(window).reduce((n, points) => n + (points?.length ?? 0), 0);
+}
+
+export function diagnose(
+  window: SignalWindow,
+  policy: TargetPolicy,
+  options: DiagnosisOptions = DEFAULT_DIAGNOSIS_OPTIONS,
+): Diagnosis {
+  const n = options.recentPeriods;
+  const latency = readElevation(values(window, 'p95DurationMillis'), n, options, policy.slo.p95Millis);
+  const errorRate = readElevation(errorRates(window), n, options, policy.slo.errorRatePercent);
+  const invocations = values(window, 'invocations');
+  const spill = values(window, 'pcSpilloverInvocations');
+  const cold = values(window, 'coldStarts');
+  const utilization = values(window, 'pcUtilization');
+
+  const recentInvocations = sum(invocations.slice(-n));
+  const spillShare = recentInvocations > 0 ? sum(spill.slice(-n)) / recentInvocations : 0;
+  const coldRecent = cold.length > 0 ? mean(cold.slice(-n)) : 0;
+  const coldBaseline = cold.length > n ? median(cold.slice(0, -n)) : 0;
+  const invocationGrowth = ratio(mean(invocations.slice(-n)), median(invocations.slice(0, -n)));
+
+  const evidence: Record<string, number> = {
+    sloP95Millis: policy.slo.p95Millis,
+    sloErrorRatePercent: policy.slo.errorRatePercent,
+    ...(latency
+      ? { p95RecentMillis: round(latency.recent), p95BaselineMillis: round(latency.baseline) }
+      : {}),
+    ...(errorRate
+      ? {
+          errorRateRecentPercent: round(errorRate.recent),
+          errorRateBaselinePercent: round(errorRate.baseline),
+        }
+      : {}),
+    spilloverSharePercent: round(100 * spillShare),
+    coldStartsPerPeriodRecent: round(coldRecent),
+    coldStartsPerPeriodBaseline: round(coldBaseline),
+    pcUtilizationPeak: round(max(utilization)),
+    concurrencyPeak: round(max(values(window, 'concurrentExecutions'))),
+    invocationGrowth: round(invocationGrowth),
+    periods: Math.max(invocations.length, values(window, 'p95DurationMillis').length),
+  };
+
+  const latencyDeviates = latency !== null && latency.persistence >= 0.4;
+  const errorsDeviate = errorRate !== null && errorRate.persistence >= 0.4;
+  const coldPressure = spillShare >= 0.02 || coldRecent > 2 * coldBaseline + 1;
+
+  if (latency && latencyDeviates && coldPressure) {
+    return make(
+      'cold-start-pressure',
+      latency,
+      evidence,
+      'p95 rose with spillover/cold starts: warm capacity short',
+    );
+  }
+  if (errorRate && errorsDeviate && invocationGrowth >= 1.25) {
+    return make(
+      'retry-amplification',
+      errorRate,
+      evidence,
+      'errors rose and invocations grew with them: retries',
+    );
+  }
+  if (errorRate && errorsDeviate) {
+    return make('error-drift', errorRate, evidence, 'error rate persistently above its baseline');
+  }
+  if (latency && latencyDeviates) {
+    return make(
+      'latency-drift',
+      latency,
+      evidence,
+      'p95 persistently above its baseline without cold-start pressure',
+    );
+  }
+  const overProvisioned = readOverProvisioning(utilization, spill, policy, options);
+  if (overProvisioned) {
+    return { ...overProvisioned, evidence };
+  }
+  return { ...NO_DIAGNOSIS, evidence };
+}
+
+function make(
+  kind: DiagnosisKind,
+  reading: SignalReading,
+  evidence: Record<string, number>,
+  summary: string,
+): Diagnosis {
+  const strength = clamp(reading.zScore / 6, 0, 1);
+  return {
+    kind,
+    magnitude: round(ratio(reading.recent, reading.baseline) - 1),
+    persistence: round(reading.persistence),
+    confidence: round(clamp(0.5 * reading.persistence + 0.5 * strength, 0, 1)),
+    evidence,
+    summary,
+  };
+}
+
+function readOverProvisioning(
+  utilization: readonly number[],
+  spill: readonly number[],
+  policy: TargetPolicy,
+  options: DiagnosisOptions,
+): Diagnosis | null {
+  const bounds = policy.provisionedConcurrency;
+  if (!bounds || utilization.length < 3 * options.recentPeriods) return null;
+  const peak = max(utilization);
+  if (peak > options.overProvisionedUtilization || sum(spill) > 0) return null;
+  const coverage = clamp(
+    utilization.length / (policy.detection.windowMinutes * (60 / policy.detection.periodSeconds)),
+    0,
+    1,
+  );
+  return {
+    kind: 'over-provisioned',
+    magnitude: round(1 - peak),
+    persistence: 1,
+    confidence: round(clamp(coverage * (1 - peak / options.overProvisionedUtilization / 2), 0, 1)),
+    evidence: {},
+    summary: `provisioned concurrency peaked at ${round(100 * peak, 1)} % utilization over the window`,
+  };
+}
+
+/**
+ * Compares the recent periods with the baseline. A period deviates when it is above the
+ * robust band and at least `minRelativeChange` above the baseline, or above the SLO itself.
+ */
+function readElevation(
+  series: readonly number[],
+  n: number,
+  options: DiagnosisOptions,
+  sloLevel: number,
+): SignalReading | null {
+  if (series.length < n) return null;
+  const recentValues = series.slice(-n);
+  const baselineValues = series.slice(0, -n);
+  const hasBaseline = baselineValues.length >= 3;
+  const baseline = hasBaseline ? median(baselineValues) : sloLevel;
+  const spread = Math.max(hasBaseline ? robustSpread(baselineValues) : 0, 0.05 * Math.abs(baseline), 1e-9);
+  const limit = hasBaseline
+    ? Math.max(baseline + options.bandSigmas * spread, baseline * (1 + options.minRelativeChange))
+    : sloLevel;
+  const deviating = recentValues.filter((v) => v > limit || v > sloLevel).length;
+  const recent = mean(recentValues);
+  return { baseline, recent, persistence: deviating / n, zScore: (recent - baseline) / spread };
+}
+
+function values(window: SignalWindow, name: SignalName): number[] {
+  return (window[name] ?? []).map((p) => p.v).filter((v) => Number.isFinite(v));
+}
+
+/** Error rate in percent per period, matched to invocations by period start. */
+function errorRates(window: SignalWindow): number[] {
+  const errorsAt = new Map((window.errors ?? []).map((p) => [p.t, p.v]));
+  return (window.invocations ?? []).filter((p) => p.v > 0).map((p) => (100 * (errorsAt.get(p.t) ?? 0)) / p.v);
+}
+
+function ratio(a: number, b: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= 0) return 1;
+  return a / b;
+}

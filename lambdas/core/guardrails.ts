@@ -1,0 +1,87 @@
+import { planAction } from './plan.js';
+import type { ActionPlan, Decision, Diagnosis, GuardrailRule, TargetPolicy } from './types.js';
+
+/** Everything "Check guardrails" knows when it decides; gathered by the handler, judged here. */
+export interface DecisionContext {
+  readonly policy: TargetPolicy;
+  readonly diagnosis: Diagnosis;
+  readonly nowMs: number;
+  readonly globalDryRun: boolean;
+  readonly globalPaused: boolean;
+  readonly targetPaused: boolean;
+  readonly leaseAcquired: boolean;
+  /** Start times (epoch ms) of this target's actuations, newest last, at least the last hour. */
+  readonly recentActionTimes: readonly number[];
+  readonly current: CurrentValues;
+}
+
+export interface CurrentValues {
+  /** Requested provisioned concurrency on the alias; 0 when none is configured; null when unknown. */
+  readonly provisionedConcurrency: number | null;
+  /** Current values of the target's flags, by key. */
+  readonly flags: Readonly<Record<string, boolean>>;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Applies the guardrails in a fixed order and names the rule that decided. The order puts
+ * the cheapest and most absolute checks first, so a paused target never even plans.
+ */
+export function decide(ctx: DecisionContext): Decision {
+  const { policy, diagnosis } = ctx;
+  const bakeSeconds = policy.guardrails.bakeSeconds;
+  const hold = (rule: GuardrailRule, detail: string, plan: ActionPlan | null = null): Decision => ({
+    verdict: 'hold',
+    rule,
+    detail,
+    actuator: plan?.actuator ?? 'none',
+    plan,
+    bakeSeconds,
+    leaseTaken: false,
+  });
+
+  if (ctx.globalPaused) return hold('global-kill-switch', 'the control plane is paused for every target');
+  if (ctx.targetPaused || policy.guardrails.paused)
+    return hold('target-kill-switch', `${policy.target} is paused`);
+  if (diagnosis.kind === 'none') return hold('low-confidence', 'nothing was diagnosed');
+  if (diagnosis.confidence < policy.guardrails.minConfidence) {
+    return hold(
+      'low-confidence',
+      `confidence ${diagnosis.confidence} is below the policy minimum ${policy.guardrails.minConfidence}`,
+    );
+  }
+  if (!ctx.leaseAcquired) return hold('lease-held', `another execution is acting on ${policy.target}`);
+
+  const last = ctx.recentActionTimes.at(-1);
+  const cooldownMs = policy.guardrails.cooldownSeconds * 1000;
+  if (last !== undefined && ctx.nowMs - last < cooldownMs) {
+    const left = Math.ceil((cooldownMs - (ctx.nowMs - last)) / 1000);
+    return hold(
+      'cooldown',
+      `last action ${Math.round((ctx.nowMs - last) / 1000)} s ago; ${left} s of cooldown left`,
+    );
+  }
+  const inLastHour = ctx.recentActionTimes.filter((t) => ctx.nowMs - t < HOUR_MS).length;
+  if (inLastHour >= policy.guardrails.actionsPerHour) {
+    return hold(
+      'action-budget',
+      `${inLastHour} actions in the last hour; budget ${policy.guardrails.actionsPerHour}`,
+    );
+  }
+
+  const planned = planAction(diagnosis, policy, ctx.current);
+  if (planned.kind === 'hold') return hold(planned.rule, planned.detail);
+  if (ctx.globalDryRun || policy.guardrails.dryRun) {
+    return hold('dry-run', `dry run: would ${planned.plan.why}`, planned.plan);
+  }
+  return {
+    verdict: 'act',
+    rule: 'plan',
+    detail: planned.plan.why,
+    actuator: planned.plan.actuator,
+    plan: planned.plan,
+    bakeSeconds,
+    leaseTaken: true,
+  };
+}

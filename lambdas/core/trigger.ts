@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { InvalidEventError } from './errors.js';
+import type { Trigger } from './types.js';
+import { isRecord, requireIsoTime, requireOneOf, requireRecord, requireString } from './validate.js';
+
+export interface AlarmTrigger {
+  readonly target: string;
+  readonly trigger: Trigger;
+  readonly executionName: string;
+}
+
+/**
+ * Reads an EventBridge "CloudWatch Alarm State Change" event for a compensator alarm
+ * (`<prefix><target>-<signal>`). A foreign or malformed event is an `InvalidEventError`.
+ */
+export function parseAlarmEvent(event: unknown, alarmPrefix: string): AlarmTrigger {
+  const e = requireRecord(event, 'event');
+  if (e.source !== 'aws.cloudwatch' || e['detail-type'] !== 'CloudWatch Alarm State Change') {
+    throw new InvalidEventError(
+      `event is not a CloudWatch alarm state change (source ${String(e.source)}, detail-type ${String(e['detail-type'])})`,
+    );
+  }
+  const detail = requireRecord(e.detail, 'event.detail');
+  const alarmName = requireString(detail.alarmName, 'event.detail.alarmName');
+  if (!alarmName.startsWith(alarmPrefix)) {
+    throw new InvalidEventError(`alarm ${alarmName} is not a compensator alarm (prefix ${alarmPrefix})`);
+  }
+  const rest = alarmName.slice(alarmPrefix.length);
+  const cut = rest.lastIndexOf('-');
+  if (cut <= 0 || cut === rest.length - 1) {
+    throw new InvalidEventError(`alarm ${alarmName} does not follow ${alarmPrefix}<target>-<signal>`);
+  }
+  const target = rest.slice(0, cut);
+  const signal = rest.slice(cut + 1);
+  const state = requireRecord(detail.state, 'event.detail.state');
+  const value = requireOneOf(state.value, ['ALARM', 'OK', 'INSUFFICIENT_DATA'], 'event.detail.state.value');
+  const at = requireIsoTime(
+    isRecord(state) && state.timestamp ? state.timestamp : e.time,
+    'event.detail.state.timestamp',
+  );
+  const id = typeof e.id === 'string' ? e.id : `${alarmName}/${at}`;
+  return {
+    target,
+    trigger: {
+      source: 'alarm',
+      alarmName,
+      signal,
+      state: value,
+      reason: typeof state.reason === 'string' ? state.reason.slice(0, 500) : '',
+      at: new Date(at).toISOString(),
+    },
+    executionName: executionName(target, signal, at, id),
+  };
+}
+
+/**
+ * `<target>-<signal>-<yyyymmddThhmmss>-<hash>`: readable in the console, unique per
+ * trigger event, and the same for a redelivered event (so a retry never starts twice).
+ * Step Functions names are at most 80 characters of [A-Za-z0-9-_].
+ */
+export function executionName(target: string, signal: string, atIso: string, uniqueKey: string): string {
+  const stamp = new Date(atIso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
+  const hash = createHash('sha256').update(uniqueKey).digest('hex').slice(0, 6);
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9-_]/g, '-');
+  const head = `${clean(target)}-${clean(signal)}`.slice(0, 80 - stamp.length - hash.length - 2);
+  return `${head}-${stamp}-${hash}`;
+}

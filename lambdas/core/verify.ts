@@ -1,0 +1,73 @@
+import { mean, round, sum } from './stats.js';
+import type { Diagnosis, SignalWindow, TargetPolicy, Verification } from './types.js';
+
+/** A change must move the primary signal by at least this fraction to count as an effect. */
+export const MIN_EFFECT = 0.1;
+/** Spillover share (of invocations) a reduced PC pool may show and still count as healthy. */
+export const MAX_SPILLOVER_SHARE_AFTER_REDUCE = 0.01;
+
+/**
+ * Compares the signals after the bake with the evidence recorded before the action, against
+ * the SLO. `keep` is true only for a measured improvement, or for a reduction that held the SLO.
+ */
+export function verifyEffect(diagnosis: Diagnosis, after: SignalWindow, policy: TargetPolicy): Verification {
+  const invocations = sum(values(after, 'invocations'));
+  const p95After = mean(values(after, 'p95DurationMillis'));
+  const errorRateAfter = invocations > 0 ? (100 * sum(values(after, 'errors'))) / invocations : Number.NaN;
+  const spillShareAfter = invocations > 0 ? sum(values(after, 'pcSpilloverInvocations')) / invocations : 0;
+  const afterValues = {
+    p95Millis: round(p95After),
+    errorRatePercent: round(errorRateAfter),
+    spilloverSharePercent: round(100 * spillShareAfter),
+    invocations,
+  };
+  const before = diagnosis.evidence;
+  const beforeValues = {
+    p95Millis: before.p95RecentMillis ?? Number.NaN,
+    errorRatePercent: before.errorRateRecentPercent ?? Number.NaN,
+    spilloverSharePercent: before.spilloverSharePercent ?? 0,
+  };
+  const result = (verdict: Verification['verdict'], keep: boolean, summary: string): Verification => ({
+    verdict,
+    keep,
+    before: beforeValues,
+    after: afterValues,
+    summary,
+  });
+
+  if (invocations === 0 || !Number.isFinite(p95After)) {
+    return result(
+      'insufficient-data',
+      false,
+      'no traffic after the bake: the effect cannot be shown, so revert',
+    );
+  }
+  if (diagnosis.kind === 'over-provisioned') {
+    const sloHeld = p95After <= policy.slo.p95Millis && spillShareAfter <= MAX_SPILLOVER_SHARE_AFTER_REDUCE;
+    return sloHeld
+      ? result('improved', true, `capacity lowered and the SLO held (p95 ${round(p95After)} ms)`)
+      : result(
+          'worse',
+          false,
+          `p95 ${round(p95After)} ms / spillover ${round(100 * spillShareAfter)} % after lowering`,
+        );
+  }
+  const errorsPrimary = diagnosis.kind === 'error-drift' || diagnosis.kind === 'retry-amplification';
+  const beforeValue = errorsPrimary ? beforeValues.errorRatePercent : beforeValues.p95Millis;
+  const afterValue = errorsPrimary ? errorRateAfter : p95After;
+  const slo = errorsPrimary ? policy.slo.errorRatePercent : policy.slo.p95Millis;
+  const label = errorsPrimary ? 'error rate' : 'p95';
+  if (!Number.isFinite(beforeValue)) {
+    return result('insufficient-data', false, `no ${label} was recorded before the action`);
+  }
+  const change = beforeValue > 0 ? (afterValue - beforeValue) / beforeValue : 0;
+  const text = `${label} ${round(beforeValue)} → ${round(afterValue)} (SLO ${slo})`;
+  if (change > MIN_EFFECT) return result('worse', false, `${text}: worse`);
+  if (change <= -MIN_EFFECT) return result('improved', true, `${text}: improved`);
+  if (afterValue <= slo && beforeValue > slo) return result('improved', true, `${text}: back within SLO`);
+  return result('no-effect', false, `${text}: no measurable effect`);
+}
+
+function values(window: SignalWindow, name: keyof SignalWindow): number[] {
+  return (window[name] ?? []).map((p) => p.v).filter((v) => Number.isFinite(v));
+}

@@ -1,0 +1,40 @@
+import { InvalidEventError } from './errors.js';
+import type { WorkflowState } from './types.js';
+import { requireBoolean, requireIsoTime, requireOneOf, requireRecord, requireString } from './validate.js';
+
+type Part = 'detection' | 'decision' | 'actuation' | 'verification';
+
+/**
+ * Validates the state document a workflow task receives and that the parts this state
+ * needs are present. Only the parts named are checked deeply; the rest is passed through.
+ */
+export function parseWorkflowState(input: unknown, needs: readonly Part[] = []): WorkflowState {
+  const state = requireRecord(input, 'event');
+  requireString(state.target, 'event.target');
+  const trigger = requireRecord(state.trigger, 'event.trigger');
+  requireOneOf(trigger.source, ['alarm', 'manual', 'schedule'], 'event.trigger.source');
+  requireIsoTime(trigger.at, 'event.trigger.at');
+  const execution = requireRecord(state.execution, 'event.execution');
+  requireString(execution.id, 'event.execution.id');
+  requireString(execution.name, 'event.execution.name');
+  requireIsoTime(execution.startedAt, 'event.execution.startedAt');
+  for (const part of needs) {
+    if (state[part] === undefined) throw new InvalidEventError(`event.${part} is required by this state`);
+  }
+  if (needs.includes('detection')) {
+    const detection = requireRecord(state.detection, 'event.detection');
+    requireBoolean(detection.actionable, 'event.detection.actionable');
+    requireRecord(detection.diagnosis, 'event.detection.diagnosis');
+  }
+  if (needs.includes('decision')) {
+    const decision = requireRecord(state.decision, 'event.decision');
+    requireOneOf(decision.verdict, ['act', 'hold'], 'event.decision.verdict');
+    requireString(decision.rule, 'event.decision.rule');
+  }
+  if (needs.includes('actuation')) {
+    const actuation = requireRecord(state.actuation, 'event.actuation');
+    requireOneOf(actuation.actuator, ['provisioned-concurrency', 'feature-flag'], 'event.actuation.actuator');
+    requireIsoTime(actuation.at, 'event.actuation.at');
+  }
+  return state as unknown as WorkflowState;
+}

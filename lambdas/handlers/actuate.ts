@@ -1,0 +1,86 @@
+import type { LoopDeps } from '../adapters/loop-deps.js';
+import { ActuationError, InvalidEventError } from '../core/errors.js';
+import type { LedgerKey } from '../core/ports.js';
+import type { ActionPlan, Actuation, ActuatorKind, TargetPolicy, WorkflowState } from '../core/types.js';
+import { parseWorkflowState } from '../core/workflow-state.js';
+
+/** One actuator's view of its setting: read it, write it. */
+export interface Setting {
+  read(): Promise<number | boolean>;
+  write(value: number | boolean): Promise<string>;
+}
+
+export function ledgerKey(state: WorkflowState): LedgerKey {
+  return { target: state.target, startedAt: state.execution.startedAt, executionName: state.execution.name };
+}
+
+/**
+ * The actuation protocol shared by every actuator:
+ * 1. read the live value; if it differs from what was planned against, another controller
+ *    moved it: back off rather than fight;
+ * 2. record it in the ledger as the value to revert to, before changing anything (a retry
+ *    gets the value recorded the first time);
+ * 3. change the setting, then mark the ledger item applied.
+ */
+export async function actuate(
+  deps: LoopDeps,
+  event: unknown,
+  kind: ActuatorKind,
+  setting: (policy: TargetPolicy, plan: ActionPlan) => Setting,
+  check: (policy: TargetPolicy, plan: ActionPlan) => void,
+): Promise<Actuation> {
+  const state = parseWorkflowState(event, ['decision']);
+  const plan = state.decision?.plan;
+  if (state.decision?.verdict !== 'act' || !plan || plan.actuator !== kind) {
+    throw new InvalidEventError(`event.decision does not plan a ${kind} action`);
+  }
+  const { policy } = await deps.policies.get(state.target);
+  check(policy, plan);
+  const target = setting(policy, plan);
+  const key = ledgerKey(state);
+  const existing = await deps.ledger.getAction(key);
+  const live = existing ? existing.previous : await target.read();
+  if (!existing && live !== plan.from) {
+    throw new ActuationError(
+      `${kind} of ${policy.target} is ${live}, not the ${plan.from} the decision planned from: changed by someone else`,
+    );
+  }
+  const nowMs = deps.clock.now();
+  const recorded = await deps.ledger.beginAction({
+    key,
+    executionId: state.execution.id,
+    actuator: kind,
+    ...(plan.flagKey ? { flagKey: plan.flagKey } : {}),
+    previous: live,
+    planned: plan.to,
+    actuatedAtMs: nowMs,
+  });
+  const changeRef = await target.write(plan.to);
+  await deps.ledger.markApplied(key, changeRef);
+  return {
+    actuator: kind,
+    from: recorded.previous,
+    to: plan.to,
+    ...(plan.flagKey ? { flagKey: plan.flagKey } : {}),
+    changeRef,
+    at: new Date(recorded.actuatedAtMs).toISOString(),
+  };
+}
+
+/** The Setting for provisioned concurrency on the target's alias. */
+export function pcSetting(deps: LoopDeps, policy: TargetPolicy): Setting {
+  return {
+    read: () => deps.provisionedConcurrency.get(policy.functionName, policy.aliasName),
+    write: (value) => deps.provisionedConcurrency.set(policy.functionName, policy.aliasName, Number(value)),
+  };
+}
+
+/** The Setting for one feature flag of the target. */
+export function flagSetting(deps: LoopDeps, policy: TargetPolicy, flagKey: string | undefined): Setting {
+  const flag = policy.flags.find((f) => f.key === flagKey);
+  if (!flag) throw new ActuationError(`${policy.target} has no flag ${flagKey} in its policy`);
+  return {
+    read: () => deps.flags.get(flag),
+    write: (value) => deps.flags.set(flag, Boolean(value)),
+  };
+}

@@ -1,0 +1,33 @@
+import type { LoopDeps } from '../adapters/loop-deps.js';
+import { countDataPoints, diagnose, NO_DIAGNOSIS } from '../core/diagnosis.js';
+import type { Detection } from '../core/types.js';
+import { parseWorkflowState } from '../core/workflow-state.js';
+import { lambdaEntry, withMiddleware } from './runtime.js';
+
+/** "Detect micromotion": reads the target's signals over the policy window and diagnoses them. */
+export function createDetectHandler(deps: LoopDeps) {
+  return withMiddleware('Detect micromotion', deps, async (event): Promise<Detection> => {
+    const state = parseWorkflowState(event);
+    const { policy, version } = await deps.policies.get(state.target);
+    const periodMs = policy.detection.periodSeconds * 1000;
+    const end = Math.floor(deps.clock.now() / periodMs) * periodMs;
+    const start = end - policy.detection.windowMinutes * 60_000;
+    const frame = {
+      windowStart: new Date(start).toISOString(),
+      windowEnd: new Date(end).toISOString(),
+      policyVersion: version,
+    };
+    if (state.trigger.source === 'alarm' && state.trigger.state !== 'ALARM') {
+      return { actionable: false, reason: 'trigger-not-alarm', diagnosis: NO_DIAGNOSIS, ...frame };
+    }
+    const window = await deps.metrics.readSignals(policy, start, end);
+    if (countDataPoints(window) === 0) {
+      return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...frame };
+    }
+    const diagnosis = diagnose(window, policy);
+    const actionable = diagnosis.kind !== 'none';
+    return { actionable, reason: actionable ? 'diagnosed' : 'no-deviation', diagnosis, ...frame };
+  });
+}
+
+export const handler = lambdaEntry(createDetectHandler);
