@@ -17,7 +17,7 @@ import { errorName, rethrowTransient } from './aws-errors.js';
  *
  * | item | pk | sk |
  * |---|---|---|
- * | an execution (pending action, then its record) | `target#<t>` | `run#<startedAt>#<executionName>` |
+ * | an execution (pending action, then its record) | `target#<t>` | `run#<triggeredAt>#<executionName>` |
  * | the per-target lease | `target#<t>` | `lease` |
  * | the per-target kill switch | `target#<t>` | `control` |
  * | the global kill switch | `control` | `global` |
@@ -103,7 +103,7 @@ export class DynamoDbLedger implements LedgerPort {
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': targetPk(target),
-              // Executions that started up to a day before `since` may have acted after it.
+              // Executions triggered up to a day before `since` may have acted after it.
               ':from': `run#${new Date(sinceMs - 86_400_000).toISOString()}`,
               ':to': 'run#~',
             },
@@ -132,7 +132,7 @@ export class DynamoDbLedger implements LedgerPort {
             target: action.key.target,
             executionId: action.executionId,
             executionName: action.key.executionName,
-            startedAt: action.key.startedAt,
+            triggeredAt: action.key.triggeredAt,
             actuator: action.actuator,
             flagKey: action.flagKey,
             previous: action.previous,
@@ -189,7 +189,7 @@ export class DynamoDbLedger implements LedgerPort {
   async writeRecord(record: LedgerRecord, expiresAtSeconds: number): Promise<'written' | 'already-recorded'> {
     const key = runKey({
       target: record.target,
-      startedAt: record.startedAt,
+      triggeredAt: record.triggeredAt,
       executionName: record.executionName,
     });
     const pending = await this.get(key);
@@ -258,7 +258,7 @@ function targetPk(target: string): string {
 }
 
 function runKey(key: LedgerKey): { pk: string; sk: string } {
-  return { pk: targetPk(key.target), sk: `run#${key.startedAt}#${key.executionName}` };
+  return { pk: targetPk(key.target), sk: `run#${key.triggeredAt}#${key.executionName}` };
 }
 
 function toRecord(item: Record<string, unknown>): LedgerRecord {

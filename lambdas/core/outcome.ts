@@ -38,13 +38,14 @@ export function buildLedgerRecord(
       actuation?.actuator ??
       (state.decision?.actuator === 'none' ? null : (state.decision?.actuator ?? null)),
     before: actuation?.from ?? state.decision?.plan?.from ?? null,
-    after: actuation ? (reverted ? actuation.from : actuation.to) : (state.decision?.plan?.to ?? null),
+    // The action's before/after; `reverted` says whether `after` was undone.
+    after: actuation?.to ?? state.decision?.plan?.to ?? null,
     verification: state.verification ?? null,
     reverted,
     escalated: state.escalation !== undefined,
     error,
     policyVersion: state.detection?.policyVersion ?? policyVersion,
-    startedAt: state.execution.startedAt,
+    triggeredAt: state.trigger.at,
     recordedAt,
   };
 }

@@ -34,7 +34,8 @@ export interface FeatureFlagPort {
 /** Key of one execution's ledger item. */
 export interface LedgerKey {
   readonly target: string;
-  readonly startedAt: string;
+  /** The trigger's time: it orders a target's items. */
+  readonly triggeredAt: string;
   readonly executionName: string;
 }
 

@@ -181,7 +181,8 @@ export interface Trigger {
 export interface ExecutionRef {
   readonly id: string;
   readonly name: string;
-  readonly startedAt: string;
+  /** Informational: the service's start time (the local interpreter reports wall time here). */
+  readonly startedAt?: string;
 }
 
 /** An error caught by the workflow's Catch (`{ Error, Cause }`). */
@@ -235,6 +236,7 @@ export interface LedgerRecord {
   readonly escalated: boolean;
   readonly error: CaughtError | null;
   readonly policyVersion: string | null;
-  readonly startedAt: string;
+  /** When the trigger fired (the alarm's transition time); orders the ledger. */
+  readonly triggeredAt: string;
   readonly recordedAt: string;
 }

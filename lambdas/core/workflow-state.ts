@@ -17,7 +17,6 @@ export function parseWorkflowState(input: unknown, needs: readonly Part[] = []):
   const execution = requireRecord(state.execution, 'event.execution');
   requireString(execution.id, 'event.execution.id');
   requireString(execution.name, 'event.execution.name');
-  requireIsoTime(execution.startedAt, 'event.execution.startedAt');
   for (const part of needs) {
     if (state[part] === undefined) throw new InvalidEventError(`event.${part} is required by this state`);
   }

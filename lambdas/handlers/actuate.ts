@@ -11,7 +11,7 @@ export interface Setting {
 }
 
 export function ledgerKey(state: WorkflowState): LedgerKey {
-  return { target: state.target, startedAt: state.execution.startedAt, executionName: state.execution.name };
+  return { target: state.target, triggeredAt: state.trigger.at, executionName: state.execution.name };
 }
 
 /**
