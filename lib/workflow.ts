@@ -1,0 +1,208 @@
+/**
+ * The micromotion workflow: one Standard state machine, JSONPath only (the local interpreter,
+ * aws-local-stepfunctions, runs neither JSONata nor Variables).
+ *
+ * observe → diagnose → decide under guardrails → act → bake → verify → keep or revert → record.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { type HandlerId, STATE_NAMES } from './handler-catalog.js';
+
+/** Handlers invoked by the workflow (every catalog entry except `start-execution`). */
+export type WorkflowHandlerId = Exclude<HandlerId, 'start-execution'>;
+
+export interface WorkflowDefinitionProps {
+  /** The function that backs each workflow state. */
+  readonly handlers: Readonly<Record<WorkflowHandlerId, lambda.IFunction>>;
+  /** Where `Escalate` publishes. */
+  readonly escalationTopic: sns.ITopic;
+}
+
+/** Error name the workflow ends with when the ledger record cannot be written. */
+export const LEDGER_WRITE_FAILED_ERROR = 'LedgerWriteFailed';
+
+const CATCH_ALL = [sfn.Errors.ALL];
+
+/**
+ * Builds the state graph inside `scope` and returns its start state.
+ * State names are a contract with the local runner and the handlers: see `STATE_NAMES`.
+ */
+export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinitionProps): sfn.IChainable {
+  const invoke = (id: WorkflowHandlerId, stateName: string, resultPath: string): tasks.LambdaInvoke => {
+    const task = new tasks.LambdaInvoke(scope, stateName, {
+      stateName,
+      lambdaFunction: props.handlers[id],
+      // No `payload`: with payloadResponseOnly the whole state is the payload. (`TaskInput.fromJsonPathAt('$')`
+      // would render `"Parameters": "$"`, which is not a valid payload template.)
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+      resultPath,
+    });
+    task.addRetry({
+      errors: ['TransientAwsError'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
+    return task;
+  };
+
+  const ledgerWriteFailed = new sfn.Fail(scope, STATE_NAMES.ledgerWriteFailed, {
+    stateName: STATE_NAMES.ledgerWriteFailed,
+    error: LEDGER_WRITE_FAILED_ERROR,
+    cause: 'Record outcome failed after its retries; the last error is in the execution history.',
+  });
+
+  // Record outcome: the one state every path ends in. Retried hard: a lost record is a lost audit.
+  const record = new tasks.LambdaInvoke(scope, STATE_NAMES.record, {
+    stateName: STATE_NAMES.record,
+    lambdaFunction: props.handlers.record,
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: true,
+    resultPath: '$.record',
+  });
+  record.addRetry({ errors: ['InvalidEventError'], maxAttempts: 0 });
+  record.addRetry({
+    errors: [sfn.Errors.ALL],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 6,
+  });
+  record.addCatch(ledgerWriteFailed, { errors: CATCH_ALL, resultPath: '$.error' });
+
+  const escalate = new tasks.SnsPublish(scope, STATE_NAMES.escalate, {
+    stateName: STATE_NAMES.escalate,
+    topic: props.escalationTopic,
+    subject: 'micromotion: action reverted, needs a human',
+    message: sfn.TaskInput.fromJsonPathAt('$'),
+    resultSelector: { 'messageId.$': '$.MessageId' },
+    resultPath: '$.escalation',
+  });
+  escalate.addCatch(record, { errors: CATCH_ALL, resultPath: '$.escalationError' });
+  escalate.next(record);
+
+  const revert = invoke('revert', STATE_NAMES.revert, '$.revert');
+  revert.addCatch(escalate, { errors: CATCH_ALL, resultPath: '$.revertError' });
+  revert.next(escalate);
+
+  const verify = invoke('verify', STATE_NAMES.verify, '$.verification');
+  verify.addCatch(revert, { errors: CATCH_ALL, resultPath: '$.error' });
+  verify.next(
+    new sfn.Choice(scope, STATE_NAMES.keepOrRevert, { stateName: STATE_NAMES.keepOrRevert })
+      .when(sfn.Condition.booleanEquals('$.verification.keep', true), record)
+      .otherwise(revert),
+  );
+
+  const bake = new sfn.Wait(scope, STATE_NAMES.bake, {
+    stateName: STATE_NAMES.bake,
+    time: sfn.WaitTime.secondsPath('$.decision.bakeSeconds'),
+  });
+  bake.next(verify);
+
+  const adjustPc = invoke('adjust-provisioned-concurrency', STATE_NAMES.adjustPc, '$.actuation');
+  adjustPc.addCatch(revert, { errors: CATCH_ALL, resultPath: '$.error' });
+  adjustPc.next(bake);
+
+  const flipFlag = invoke('flip-feature-flag', STATE_NAMES.flipFlag, '$.actuation');
+  flipFlag.addCatch(revert, { errors: CATCH_ALL, resultPath: '$.error' });
+  flipFlag.next(bake);
+
+  const decide = invoke('decide', STATE_NAMES.decide, '$.decision');
+  decide.addCatch(record, { errors: CATCH_ALL, resultPath: '$.error' });
+  decide.next(
+    new sfn.Choice(scope, STATE_NAMES.actOrHold, { stateName: STATE_NAMES.actOrHold })
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.stringEquals('$.decision.verdict', 'act'),
+          sfn.Condition.stringEquals('$.decision.actuator', 'provisioned-concurrency'),
+        ),
+        adjustPc,
+      )
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.stringEquals('$.decision.verdict', 'act'),
+          sfn.Condition.stringEquals('$.decision.actuator', 'feature-flag'),
+        ),
+        flipFlag,
+      )
+      .otherwise(record),
+  );
+
+  const detect = invoke('detect', STATE_NAMES.detect, '$.detection');
+  detect.addCatch(record, { errors: CATCH_ALL, resultPath: '$.error' });
+  detect.next(
+    new sfn.Choice(scope, STATE_NAMES.anythingToCorrect, { stateName: STATE_NAMES.anythingToCorrect })
+      .when(sfn.Condition.booleanEquals('$.detection.actionable', true), decide)
+      .otherwise(record),
+  );
+
+  const describe = new sfn.Pass(scope, STATE_NAMES.describe, {
+    stateName: STATE_NAMES.describe,
+    parameters: {
+      'target.$': '$.target',
+      'trigger.$': '$.trigger',
+      execution: {
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'startedAt.$': '$$.Execution.StartTime',
+      },
+    },
+  });
+  return describe.next(detect);
+}
+
+/** A state machine definition as a plain object (Amazon States Language). */
+export interface AslDefinition {
+  readonly Comment?: string;
+  readonly StartAt: string;
+  readonly TimeoutSeconds?: number;
+  readonly States: Record<string, AslState>;
+  readonly [key: string]: unknown;
+}
+
+/** One state of an ASL definition; only the fields the tools here read are typed. */
+export interface AslState {
+  readonly Type: string;
+  readonly Next?: string;
+  readonly End?: boolean;
+  readonly Default?: string;
+  readonly Choices?: readonly { readonly Next: string; readonly [key: string]: unknown }[];
+  readonly Catch?: readonly {
+    readonly ErrorEquals: readonly string[];
+    readonly Next: string;
+    readonly ResultPath?: string;
+  }[];
+  readonly Retry?: readonly { readonly ErrorEquals: readonly string[]; readonly MaxAttempts?: number }[];
+  readonly Resource?: string;
+  readonly [key: string]: unknown;
+}
+
+/** Turns one CloudFormation intrinsic (`Ref`, `Fn::GetAtt`, ...) found in the definition into a string. */
+export type TokenResolver = (intrinsic: Record<string, unknown>) => string;
+
+/**
+ * The definition of `stateMachine` as a plain ASL object, without a synth.
+ * The definition string resolves to an `Fn::Join` of literals and intrinsics; each intrinsic is replaced
+ * by `resolveToken` (for local runs: fake ARNs) before the parts are joined and parsed.
+ */
+export function workflowAsl(stateMachine: sfn.StateMachine, resolveToken: TokenResolver): AslDefinition {
+  const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine;
+  const resolved: unknown = Stack.of(stateMachine).resolve(cfn.definitionString);
+  return JSON.parse(joinIntrinsic(resolved, resolveToken)) as AslDefinition;
+}
+
+function joinIntrinsic(value: unknown, resolveToken: TokenResolver): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const join = (value as Record<string, unknown>)['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return (join[1] as unknown[]).map((part) => joinIntrinsic(part, resolveToken)).join(join[0]);
+    }
+    return resolveToken(value as Record<string, unknown>);
+  }
+  throw new Error(`Cannot render ${JSON.stringify(value)} in the state machine definition.`);
+}
