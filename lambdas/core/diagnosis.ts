@@ -78,8 +78,8 @@ export function diagnose(
     spilloverSharePercent: round(100 * spillShare),
     coldStartsPerPeriodRecent: round(coldRecent),
     coldStartsPerPeriodBaseline: round(coldBaseline),
-    pcUtilizationPeak: round(max(utilization)),
-    concurrencyPeak: round(max(values(window, 'concurrentExecutions'))),
+    ...finite('pcUtilizationPeak', max(utilization)),
+    ...finite('concurrencyPeak', max(values(window, 'concurrentExecutions'))),
     invocationGrowth: round(invocationGrowth),
     periods: Math.max(invocations.length, values(window, 'p95DurationMillis').length),
   };
@@ -196,6 +196,11 @@ function values(window: SignalWindow, name: SignalName): number[] {
 function errorRates(window: SignalWindow): number[] {
   const errorsAt = new Map((window.errors ?? []).map((p) => [p.t, p.v]));
   return (window.invocations ?? []).filter((p) => p.v > 0).map((p) => (100 * (errorsAt.get(p.t) ?? 0)) / p.v);
+}
+
+/** An evidence entry only when the signal had data (JSON has no NaN). */
+function finite(name: string, value: number): Record<string, number> {
+  return Number.isFinite(value) ? { [name]: round(value) } : {};
 }
 
 function ratio(a: number, b: number): number {

@@ -109,14 +109,13 @@ function lowerProvisionedConcurrency(
   }
   const from = current.provisionedConcurrency;
   const peakUtilization = diagnosis.evidence.pcUtilizationPeak ?? 0;
-  const needed = Math.ceil((from * peakUtilization) / PC_TARGET_UTILIZATION_AFTER_REDUCE);
+  // The epsilon keeps float noise (6 × 0.1 / 0.6 = 1.0000000000000002) from adding an instance.
+  const needed = Math.ceil((from * peakUtilization) / PC_TARGET_UTILIZATION_AFTER_REDUCE - 1e-9);
   const to = Math.max(bounds.min, needed, from - bounds.maxStep);
   if (to >= from) {
-    return {
-      kind: 'hold',
-      rule: 'at-bound',
-      detail: `provisioned concurrency ${from} is already at min ${bounds.min}`,
-    };
+    const why =
+      from <= bounds.min ? `already at min ${bounds.min}` : `needed for the observed peak (${needed})`;
+    return { kind: 'hold', rule: 'at-bound', detail: `provisioned concurrency ${from} is ${why}` };
   }
   return {
     kind: 'act',

@@ -43,13 +43,16 @@ export function verifyEffect(diagnosis: Diagnosis, after: SignalWindow, policy: 
     );
   }
   if (diagnosis.kind === 'over-provisioned') {
-    const sloHeld = p95After <= policy.slo.p95Millis && spillShareAfter <= MAX_SPILLOVER_SHARE_AFTER_REDUCE;
+    const sloHeld =
+      p95After <= policy.slo.p95Millis &&
+      !(errorRateAfter > policy.slo.errorRatePercent) &&
+      spillShareAfter <= MAX_SPILLOVER_SHARE_AFTER_REDUCE;
     return sloHeld
       ? result('improved', true, `capacity lowered and the SLO held (p95 ${round(p95After)} ms)`)
       : result(
           'worse',
           false,
-          `p95 ${round(p95After)} ms / spillover ${round(100 * spillShareAfter)} % after lowering`,
+          `p95 ${round(p95After)} ms, errors ${round(errorRateAfter)} %, spillover ${round(100 * spillShareAfter)} % after lowering`,
         );
   }
   const errorsPrimary = diagnosis.kind === 'error-drift' || diagnosis.kind === 'retry-amplification';

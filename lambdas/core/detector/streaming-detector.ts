@@ -14,6 +14,9 @@ export interface DetectorConfig {
   readonly alarmLevel: number;
   readonly suppressFactor: number;
   readonly seasonMode: string;
+  readonly perRefScale: boolean;
+  readonly clip: number;
+  readonly innerFraction: number;
   readonly seasonDays: number;
   readonly seasonToleranceMinutes: number;
 }
@@ -30,6 +33,9 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   alarmLevel: 0.5,
   suppressFactor: 0.3,
   seasonMode: 'off',
+  perRefScale: false,
+  clip: 0,
+  innerFraction: 0.05,
   seasonDays: 2,
   seasonToleranceMinutes: 30,
 };
@@ -125,9 +131,30 @@ export function createDetector(overrides: Partial<DetectorConfig> = {}): Streami
     st.down.push(down);
     return res;
   }
+  function pushClipped(ref: SortedWindow, v: number): void {
+    const n = ref.size;
+    if (c.clip <= 0 || n < c.warmupPoints) {
+      ref.push(v);
+      return;
+    }
+    const m = Math.max(2, Math.ceil(c.tailFraction * n));
+    const hi = ref.at(n - 1);
+    const lo = ref.at(0);
+    const floor = c.innerFraction * (ref.quantile(0.9) - ref.quantile(0.1));
+    const bUp = Math.max(floor, (hi - ref.at(n - m)) / Math.log(m));
+    const bLo = Math.max(floor, (ref.at(m - 1) - lo) / Math.log(m));
+    ref.push(Math.min(hi + c.clip * bUp, Math.max(lo - c.clip * bLo, v)));
+  }
   let which = '';
   let pMin = 1;
-  function pOf(ref: SortedWindow, v: number, twoSided: boolean, minScale: number, name: string): number {
+  function pOf(ref: SortedWindow, v: number, twoSided: boolean, minScale0: number, name: string): number {
+    const minScale = c.perRefScale
+      ? Math.max(
+          c.innerFraction * (ref.quantile(0.9) - ref.quantile(0.1)),
+          c.minScaleFraction * (ref.quantile(0.99) - ref.quantile(0.01)),
+          minScale0 * 1e-3,
+        )
+      : Math.max(minScale0, c.innerFraction * (valueRef.quantile(0.9) - valueRef.quantile(0.1)));
     let up = upperTailProbability(ref, v, c.tailFraction, minScale);
     let lo = lowerTailProbability(ref, v, c.tailFraction, minScale);
     const se = seasonal(name, v, minScale);
@@ -186,7 +213,7 @@ export function createDetector(overrides: Partial<DetectorConfig> = {}): Streami
           tests++;
         }
         const delayed = m.delay.push(mean);
-        if (!Number.isNaN(delayed)) m.ref.push(delayed);
+        if (!Number.isNaN(delayed)) pushClipped(m.ref, delayed);
       }
       if (!Number.isNaN(previous)) {
         diffRing.push(Math.abs(x - previous));
@@ -197,11 +224,11 @@ export function createDetector(overrides: Partial<DetectorConfig> = {}): Streami
             tests++;
           }
           const delayed = diffDelay.push(d);
-          if (!Number.isNaN(delayed)) diffRef.push(delayed);
+          if (!Number.isNaN(delayed)) pushClipped(diffRef, delayed);
         }
       }
       previous = x;
-      valueRef.push(x);
+      pushClipped(valueRef, x);
       const p = Math.min(1, pMin * Math.max(1, tests));
       const raw = Math.min(1, -Math.log10(p) / c.scoreDecades);
       void seen;

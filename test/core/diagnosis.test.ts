@@ -1,0 +1,411 @@
+import { describe, expect, it } from 'vitest';
+import { countDataPoints, DEFAULT_DIAGNOSIS_OPTIONS, diagnose } from '../../lambdas/core/diagnosis.js';
+import type { SeriesPoint, SignalWindow } from '../../lambdas/core/types.js';
+import { makePolicy } from '../fixtures/policy.js';
+
+const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
+const PERIOD_MS = 60_000;
+const BASELINE_PERIODS = 25;
+const RECENT_PERIODS = DEFAULT_DIAGNOSIS_OPTIONS.recentPeriods;
+
+/** One point per 60 s period, oldest first, starting at `startMs`. */
+function series(values: readonly number[], startMs = T0): SeriesPoint[] {
+  return values.map((v, i) => ({ t: startMs + i * PERIOD_MS, v }));
+}
+
+/** `baseline` for 25 periods, then the given recent values (5 of them). */
+function shift(baseline: number, recent: readonly number[]): number[] {
+  return [...Array<number>(BASELINE_PERIODS).fill(baseline), ...recent];
+}
+
+function flat(value: number, count = BASELINE_PERIODS + RECENT_PERIODS): number[] {
+  return Array<number>(count).fill(value);
+}
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A healthy 30-period window: p95 100 ms (SLO 300), 0.5 % errors, no spillover, 1 cold start a period. */
+function stableWindow(overrides: Partial<Record<keyof SignalWindow, readonly number[]>> = {}): SignalWindow {
+  const signals = {
+    p95DurationMillis: flat(100),
+    invocations: flat(1000),
+    errors: flat(5),
+    pcSpilloverInvocations: flat(0),
+    coldStarts: flat(1),
+    concurrentExecutions: flat(8),
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(signals).map(([name, values]) => [name, series(values)]));
+}
+
+describe('Diagnosis: cold-start pressure', () => {
+  it('diagnoses cold-start pressure when p95 rises together with spillover', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      pcSpilloverInvocations: shift(0, [100, 100, 100, 100, 100]),
+      concurrentExecutions: shift(8, [12, 12, 12, 12, 12]),
+    });
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('cold-start-pressure');
+    expect(diagnosis.magnitude).toBe(0.8);
+    expect(diagnosis.persistence).toBe(1);
+    expect(diagnosis.confidence).toBe(1);
+  });
+
+  it('diagnoses cold-start pressure when p95 rises together with cold starts and no PC spills', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      coldStarts: shift(1, [20, 20, 20, 20, 20]),
+    });
+
+    expect(diagnose(window, makePolicy({ provisionedConcurrency: null })).kind).toBe('cold-start-pressure');
+  });
+
+  it('records the spillover share, cold starts and concurrency peak as evidence', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      pcSpilloverInvocations: shift(0, [100, 100, 100, 100, 100]),
+      coldStarts: shift(1, [20, 20, 20, 20, 20]),
+      concurrentExecutions: shift(8, [12, 12, 12, 12, 12]),
+    });
+
+    const { evidence } = diagnose(window, makePolicy());
+
+    expect(evidence).toMatchObject({
+      sloP95Millis: 300,
+      sloErrorRatePercent: 2,
+      p95RecentMillis: 180,
+      p95BaselineMillis: 100,
+      errorRateRecentPercent: 0.5,
+      errorRateBaselinePercent: 0.5,
+      spilloverSharePercent: 10,
+      coldStartsPerPeriodRecent: 20,
+      coldStartsPerPeriodBaseline: 1,
+      concurrencyPeak: 12,
+      invocationGrowth: 1,
+      periods: 30,
+    });
+  });
+
+  it('prefers cold-start pressure over latency drift when both fit', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      pcSpilloverInvocations: shift(0, [30, 30, 30, 30, 30]),
+    });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('cold-start-pressure');
+  });
+
+  it('prefers cold-start pressure over error drift when latency and errors both deviate', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      errors: shift(5, [40, 40, 40, 40, 40]),
+      pcSpilloverInvocations: shift(0, [30, 30, 30, 30, 30]),
+    });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('cold-start-pressure');
+  });
+});
+
+describe('Diagnosis: latency drift', () => {
+  it('diagnoses latency drift when p95 stays above its baseline without cold-start pressure', () => {
+    const window = stableWindow({ p95DurationMillis: shift(100, [160, 160, 160, 160, 160]) });
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('latency-drift');
+    expect(diagnosis.magnitude).toBe(0.6);
+    expect(diagnosis.persistence).toBe(1);
+    expect(diagnosis.evidence).toMatchObject({ p95RecentMillis: 160, p95BaselineMillis: 100 });
+  });
+
+  it('diagnoses latency drift when two of the five recent periods deviate', () => {
+    const window = stableWindow({ p95DurationMillis: shift(100, [100, 100, 100, 160, 160]) });
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('latency-drift');
+    expect(diagnosis.persistence).toBe(0.4);
+  });
+
+  it('does not diagnose a single deviating period', () => {
+    const window = stableWindow({ p95DurationMillis: shift(100, [100, 100, 100, 100, 250]) });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('none');
+  });
+
+  it('does not diagnose a rise smaller than the minimum relative change', () => {
+    const window = stableWindow({ p95DurationMillis: shift(100, [110, 110, 110, 110, 110]) });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('none');
+  });
+
+  it('counts periods above the SLO as deviating even when the baseline was already there', () => {
+    const window = stableWindow({ p95DurationMillis: flat(320) });
+
+    const diagnosis = diagnose(window, makePolicy({ slo: { p95Millis: 300 } }));
+
+    expect(diagnosis.kind).toBe('latency-drift');
+    expect(diagnosis.persistence).toBe(1);
+  });
+
+  it('reaches full confidence only for a strong, persistent deviation', () => {
+    const weak = stableWindow({ p95DurationMillis: shift(100, [100, 100, 100, 120, 120]) });
+    const strong = stableWindow({ p95DurationMillis: shift(100, [200, 200, 200, 200, 200]) });
+
+    const weakDiagnosis = diagnose(weak, makePolicy());
+    const strongDiagnosis = diagnose(strong, makePolicy());
+
+    expect(weakDiagnosis.kind).toBe('latency-drift');
+    expect(weakDiagnosis.confidence).toBeLessThan(0.6);
+    expect(strongDiagnosis.confidence).toBe(1);
+  });
+});
+
+describe('Diagnosis: error drift', () => {
+  it('diagnoses error drift when the error rate stays above its baseline', () => {
+    const window = stableWindow({ errors: shift(5, [30, 30, 30, 30, 30]) });
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('error-drift');
+    expect(diagnosis.magnitude).toBe(5);
+    expect(diagnosis.persistence).toBe(1);
+    expect(diagnosis.confidence).toBe(1);
+    expect(diagnosis.evidence).toMatchObject({
+      errorRateRecentPercent: 3,
+      errorRateBaselinePercent: 0.5,
+      invocationGrowth: 1,
+    });
+  });
+
+  it('prefers error drift over latency drift when both deviate', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [160, 160, 160, 160, 160]),
+      errors: shift(5, [30, 30, 30, 30, 30]),
+    });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('error-drift');
+  });
+
+  it('matches errors to invocations by period start, a period without errors counting as none', () => {
+    const invocations = series(flat(1000));
+    const errors = series(shift(5, [30, 30, 30, 30, 30])).filter((_, i) => i % 2 === 0);
+
+    const diagnosis = diagnose({ invocations, errors }, makePolicy());
+
+    expect(diagnosis.kind).toBe('error-drift');
+    expect(diagnosis.persistence).toBe(0.4);
+    expect(diagnosis.evidence.errorRateRecentPercent).toBe(1.2);
+  });
+});
+
+describe('Diagnosis: retry amplification', () => {
+  it('diagnoses retry amplification when errors rise and invocations grow with them', () => {
+    const window = stableWindow({
+      invocations: shift(1000, [1500, 1500, 1500, 1500, 1500]),
+      errors: shift(5, [60, 60, 60, 60, 60]),
+    });
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('retry-amplification');
+    expect(diagnosis.evidence.invocationGrowth).toBe(1.5);
+    expect(diagnosis.evidence.errorRateRecentPercent).toBe(4);
+  });
+
+  it('diagnoses error drift instead when invocations grow by less than 25 %', () => {
+    const window = stableWindow({
+      invocations: shift(1000, [1200, 1200, 1200, 1200, 1200]),
+      errors: shift(5, [60, 60, 60, 60, 60]),
+    });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('error-drift');
+  });
+});
+
+describe('Diagnosis: over-provisioned', () => {
+  const idlePool = () =>
+    stableWindow({ pcUtilization: flat(0.1), concurrentExecutions: flat(1), p95DurationMillis: flat(100) });
+
+  it('diagnoses an over-provisioned pool whose utilization stays low over the window', () => {
+    const diagnosis = diagnose(idlePool(), makePolicy());
+
+    expect(diagnosis.kind).toBe('over-provisioned');
+    expect(diagnosis.magnitude).toBe(0.9);
+    expect(diagnosis.persistence).toBe(1);
+    expect(diagnosis.confidence).toBe(0.833);
+    expect(diagnosis.summary).toContain('10 %');
+    expect(diagnosis.evidence).toMatchObject({ pcUtilizationPeak: 0.1, sloP95Millis: 300 });
+  });
+
+  it('lowers confidence when the window covers only part of the policy window', () => {
+    const window = {
+      ...idlePool(),
+      pcUtilization: series(flat(0.1, 15)),
+    };
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('over-provisioned');
+    expect(diagnosis.confidence).toBe(0.417);
+  });
+
+  it('does not diagnose over-provisioning when the pool spilled over', () => {
+    const window = { ...idlePool(), pcSpilloverInvocations: series(shift(0, [0, 0, 0, 0, 1])) };
+
+    expect(diagnose(window, makePolicy()).kind).toBe('none');
+  });
+
+  it('does not diagnose over-provisioning when utilization peaked above 30 %', () => {
+    const window = { ...idlePool(), pcUtilization: series(shift(0.1, [0.1, 0.1, 0.35, 0.1, 0.1])) };
+
+    expect(diagnose(window, makePolicy()).kind).toBe('none');
+  });
+
+  it('does not diagnose over-provisioning for a target without PC bounds', () => {
+    expect(diagnose(idlePool(), makePolicy({ provisionedConcurrency: null })).kind).toBe('none');
+  });
+
+  it('does not diagnose over-provisioning from fewer than three recent-lengths of utilization', () => {
+    const window = { ...idlePool(), pcUtilization: series(flat(0.1, 14)) };
+
+    expect(diagnose(window, makePolicy()).kind).toBe('none');
+  });
+
+  it('reports a latency problem before over-provisioning', () => {
+    const window = { ...idlePool(), p95DurationMillis: series(shift(100, [160, 160, 160, 160, 160])) };
+
+    expect(diagnose(window, makePolicy()).kind).toBe('latency-drift');
+  });
+});
+
+describe('Diagnosis: no deviation', () => {
+  it.each([1, 2, 3, 42, 1234, 99_999])(
+    'finds nothing in seeded noise around a stable baseline (seed %i)',
+    (seed) => {
+      const random = mulberry32(seed);
+      const noisy = (center: number, halfWidth: number) =>
+        flat(0).map(() => center + halfWidth * (2 * random() - 1));
+      const window = stableWindow({
+        p95DurationMillis: noisy(100, 8),
+        invocations: noisy(1000, 50).map(Math.round),
+        errors: noisy(5, 3).map(Math.round),
+        coldStarts: noisy(1, 1).map(Math.round),
+        concurrentExecutions: noisy(10, 2).map(Math.round),
+        pcUtilization: noisy(0.6, 0.1),
+      });
+
+      const diagnosis = diagnose(window, makePolicy());
+
+      expect(diagnosis.kind).toBe('none');
+      expect(diagnosis.magnitude).toBe(0);
+      expect(diagnosis.confidence).toBe(0);
+      expect(diagnosis.summary).toBe('no deviation');
+    },
+  );
+
+  it('still records evidence when nothing deviates', () => {
+    const diagnosis = diagnose(stableWindow(), makePolicy());
+
+    expect(diagnosis.kind).toBe('none');
+    expect(diagnosis.evidence).toMatchObject({
+      sloP95Millis: 300,
+      sloErrorRatePercent: 2,
+      p95RecentMillis: 100,
+      p95BaselineMillis: 100,
+      errorRateRecentPercent: 0.5,
+      errorRateBaselinePercent: 0.5,
+      spilloverSharePercent: 0,
+      concurrencyPeak: 8,
+      invocationGrowth: 1,
+      periods: 30,
+    });
+  });
+
+  it('finds nothing in an empty window', () => {
+    const diagnosis = diagnose({}, makePolicy());
+
+    expect(diagnosis.kind).toBe('none');
+    expect(diagnosis.evidence).toMatchObject({ periods: 0, spilloverSharePercent: 0, invocationGrowth: 1 });
+  });
+
+  it('finds nothing with fewer points than the recent periods', () => {
+    const window = { p95DurationMillis: series([900, 900, 900, 900]), invocations: series(flat(1000, 4)) };
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('none');
+    expect(diagnosis.evidence).not.toHaveProperty('p95RecentMillis');
+  });
+
+  it('gives the same answer for the same window', () => {
+    const window = stableWindow({ p95DurationMillis: shift(100, [160, 160, 160, 160, 160]) });
+
+    expect(diagnose(window, makePolicy())).toEqual(diagnose(window, makePolicy()));
+  });
+
+  it('ignores non-finite values', () => {
+    const window = stableWindow({ p95DurationMillis: [...flat(100), Number.NaN, Number.POSITIVE_INFINITY] });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('none');
+  });
+});
+
+describe('Diagnosis: window with only recent points', () => {
+  it('measures against the SLO when there is no baseline', () => {
+    const window = {
+      p95DurationMillis: series([350, 360, 370, 380, 390]),
+      invocations: series(flat(1000, 5)),
+    };
+
+    const diagnosis = diagnose(window, makePolicy({ slo: { p95Millis: 300 } }));
+
+    expect(diagnosis.kind).toBe('latency-drift');
+    expect(diagnosis.persistence).toBe(1);
+    expect(diagnosis.evidence).toMatchObject({ p95RecentMillis: 370, p95BaselineMillis: 300, periods: 5 });
+  });
+
+  it('finds nothing when recent points stay within the SLO and there is no baseline', () => {
+    const window = {
+      p95DurationMillis: series([250, 260, 270, 280, 290]),
+      invocations: series(flat(1000, 5)),
+    };
+
+    expect(diagnose(window, makePolicy({ slo: { p95Millis: 300 } })).kind).toBe('none');
+  });
+
+  it('does not count growth in invocations without a baseline', () => {
+    const window = {
+      invocations: series(flat(1000, 5)),
+      errors: series(flat(50, 5)),
+    };
+
+    const diagnosis = diagnose(window, makePolicy({ slo: { errorRatePercent: 2 } }));
+
+    expect(diagnosis.kind).toBe('error-drift');
+    expect(diagnosis.evidence.invocationGrowth).toBe(1);
+  });
+});
+
+describe('Diagnosis: countDataPoints', () => {
+  it('counts the points of every signal', () => {
+    expect(countDataPoints({ invocations: series([1, 2, 3]), errors: series([0]) })).toBe(4);
+  });
+
+  it('counts zero for an empty window', () => {
+    expect(countDataPoints({})).toBe(0);
+  });
+});
