@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { App, type CfnResource } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { TargetPolicy } from '../lambdas/core/types.js';
@@ -62,6 +63,10 @@ export interface LocalSynthResult {
   readonly handlerArns: Readonly<Record<HandlerId, string>>;
   /** Environment the handlers get (ledger table name replaced by `ledgerTableName`). */
   readonly handlerEnvironment: Readonly<Record<string, string>>;
+  /** Local ARN of the state machine. */
+  readonly stateMachineArn: string;
+  /** The ledger table's key schema as synthesized, ready for a local `CreateTable`. */
+  readonly ledgerTable: CreateTableCommandInput;
 }
 
 export interface LocalSynthOptions {
@@ -173,10 +178,21 @@ export function localSynth(
       {};
     const handlerEnvironment = renderIntrinsics(env, resolveToken) as Record<string, string>;
 
+    const tableProps =
+      template.Resources[tableLogicalId]?.Properties ?? ({} as Record<string, unknown>);
+    const ledgerTable: CreateTableCommandInput = {
+      TableName: ledgerTableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: tableProps.KeySchema as CreateTableCommandInput['KeySchema'],
+      AttributeDefinitions: tableProps.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    };
+
     return {
       asl,
       policies,
       alarms,
+      stateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:micromotion`,
+      ledgerTable,
       escalationTopicArn: LOCAL_ESCALATION_TOPIC_ARN,
       handlerArns,
       handlerEnvironment,

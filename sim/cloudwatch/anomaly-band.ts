@@ -1,0 +1,109 @@
+/**
+ * Approximation of a CloudWatch anomaly detection band.
+ *
+ * The real model "analyzes the past data of a metric ... up to two weeks" and learns its expected
+ * values, including hourly, daily and weekly patterns ("Using CloudWatch anomaly detection" —
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
+ * `ANOMALY_DETECTION_BAND(m1, W)` is expected ± W "standard deviations".
+ *
+ * Here: expected = median of the training values; spread = 1.4826 × the median absolute
+ * deviation (a robust standard deviation that the anomaly itself barely moves), floored at 5 % of
+ * |expected| so a flat metric does not get a zero-width band, and for counts (Sum, SampleCount) at
+ * √expected, their Poisson noise. Training values are the metric's values over the two weeks before the periods
+ * being evaluated; when at least two days are known, only values within ±1 h of the same time of
+ * day are used (a crude daily pattern). The account pre-trains the band on a warm-up simulated
+ * before the scenario start, so an alarm is not blind at minute 0.
+ */
+export const TRAINING_WINDOW_MILLIS = 14 * 24 * 3_600_000;
+const DAY_MILLIS = 24 * 3_600_000;
+const SEASONAL_MIN_SPAN_MILLIS = 2 * DAY_MILLIS;
+const SEASONAL_HALF_WIDTH_MILLIS = 3_600_000;
+const RELATIVE_SPREAD_FLOOR = 0.05;
+const MAD_TO_STDEV = 1.4826;
+
+export interface Band {
+  readonly expected: number;
+  readonly spread: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** The training history of one alarm metric and the band it implies. */
+export class AnomalyBand {
+  readonly #times: number[] = [];
+  readonly #values: number[] = [];
+
+  /**
+   * @param widthStdDevs the band width W of ANOMALY_DETECTION_BAND(m, W)
+   * @param counts whether the values are counts (statistic Sum or SampleCount)
+   */
+  constructor(
+    readonly widthStdDevs: number,
+    readonly counts = false,
+  ) {}
+
+  /** Adds the value of the period starting at `periodStartMillis` (in time order). */
+  observe(periodStartMillis: number, value: number): void {
+    const last = this.#times[this.#times.length - 1];
+    if (last !== undefined && periodStartMillis <= last) return;
+    this.#times.push(periodStartMillis);
+    this.#values.push(value);
+    // Drop what falls out of the training window.
+    let drop = 0;
+    while (
+      drop < this.#times.length &&
+      (this.#times[drop] as number) < periodStartMillis - TRAINING_WINDOW_MILLIS
+    )
+      drop += 1;
+    if (drop > 0) {
+      this.#times.splice(0, drop);
+      this.#values.splice(0, drop);
+    }
+  }
+
+  /** The period start of the latest observed value, or -Infinity. */
+  get lastObservedMillis(): number {
+    return this.#times[this.#times.length - 1] ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** The band for periods starting at or after `atMillis`, trained on values before it; null without history. */
+  bandAt(atMillis: number): Band | null {
+    const from = atMillis - TRAINING_WINDOW_MILLIS;
+    const first = this.#times.find((t) => t >= from);
+    const seasonal = first !== undefined && atMillis - first >= SEASONAL_MIN_SPAN_MILLIS;
+    const training: number[] = [];
+    for (let i = 0; i < this.#times.length; i += 1) {
+      const t = this.#times[i] as number;
+      if (t < from || t >= atMillis) continue;
+      if (seasonal) {
+        const offset = Math.abs(
+          ((((t - atMillis) % DAY_MILLIS) + DAY_MILLIS * 1.5) % DAY_MILLIS) - DAY_MILLIS / 2,
+        );
+        if (offset > SEASONAL_HALF_WIDTH_MILLIS) continue;
+      }
+      training.push(this.#values[i] as number);
+    }
+    if (training.length === 0) return null;
+    const sorted = training.sort((a, b) => a - b);
+    const expected = quantile(sorted, 0.5);
+    const deviations = sorted.map((v) => Math.abs(v - expected)).sort((a, b) => a - b);
+    const mad = quantile(deviations, 0.5);
+    const poisson = this.counts ? Math.sqrt(Math.max(expected, 1)) : 0;
+    const spread = Math.max(MAD_TO_STDEV * mad, RELATIVE_SPREAD_FLOOR * Math.abs(expected), poisson);
+    return {
+      expected,
+      spread,
+      lower: expected - this.widthStdDevs * spread,
+      upper: expected + this.widthStdDevs * spread,
+    };
+  }
+}
+
+/** Linear-interpolated quantile of an ascending array. */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  const a = sorted[low] as number;
+  return a + ((sorted[high] as number) - a) * (position - low);
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compensatorSpecs } from '../../sim/compensator-specs.js';
+import { ScenarioError } from '../../sim/errors.js';
+import { DEFAULT_SCENARIO_PATH, loadScenario, parseScenario } from '../../sim/scenario.js';
+import { appConfigIdsFor } from '../../sim/services/appconfig-ids.js';
+import { defaultScenarioData } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'micromotion-scenario-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function issuesOf(data: unknown): { path: string; reason: string }[] {
+  try {
+    parseScenario(data, 'test');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return [...(error as ScenarioError).issues];
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('Scenario files', () => {
+  it('loads the default scenario', async () => {
+    const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
+    expect(scenario.name).toBe('cold-start-burst');
+    expect(scenario.durationMinutes).toBeGreaterThanOrEqual(60);
+    expect(scenario.functions[0]?.compensator?.slo.p95Millis).toBe(300);
+  });
+
+  it('loads the same scenario from YAML', async () => {
+    const { stringify } = await import('yaml');
+    const path = join(dir, 'scenario.yaml');
+    writeFileSync(path, stringify(defaultScenarioData()));
+    const scenario = await loadScenario(path);
+    expect(scenario).toEqual(await loadScenario(DEFAULT_SCENARIO_PATH));
+  });
+
+  it('rejects a scenario with every bad field listed by path and reason', () => {
+    const data = defaultScenarioData();
+    const fn = (data.functions as Record<string, unknown>[])[0] as Record<string, unknown>;
+    delete fn.memoryMb;
+    (fn.traffic as Record<string, unknown>).baselineRps = -1;
+    fn.latencySigmaa = 0.2;
+    (data.faults as Record<string, unknown>[])[0] = {
+      kind: 'meteor',
+      target: 'orders',
+      startMinute: 1,
+      endMinute: 2,
+    };
+    const issues = issuesOf(data);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'functions[0].memoryMb', reason: 'is required' },
+        { path: 'functions[0].traffic.baselineRps', reason: 'must be >= 0' },
+        { path: 'functions[0].latencySigmaa', reason: 'is not a known field' },
+        {
+          path: 'faults[0].kind',
+          reason: 'must be one of "dependency-slowdown", "error-spike", "latency-drift"',
+        },
+      ]),
+    );
+  });
+
+  it('rejects cross-field mistakes: unknown fault target, burst ending before it starts, unknown compensator flag', () => {
+    const data = defaultScenarioData();
+    const fn = (data.functions as Record<string, unknown>[])[0] as Record<string, unknown>;
+    ((fn.traffic as Record<string, unknown>).bursts as Record<string, unknown>[])[0] = {
+      startMinute: 40,
+      endMinute: 30,
+      multiplier: 2,
+    };
+    ((fn.compensator as Record<string, unknown>).flags as Record<string, unknown>[])[0] = {
+      key: 'noSuchFlag',
+      compensatingValue: true,
+      remedies: ['latency-drift'],
+    };
+    ((data.faults as Record<string, unknown>[])[0] as Record<string, unknown>).target = 'payments';
+    expect(issuesOf(data).map((i) => i.path)).toEqual([
+      'functions[0].traffic.bursts[0].endMinute',
+      'functions[0].compensator.flags[0].key',
+      'faults[0].target',
+    ]);
+  });
+
+  it('rejects a file that does not parse, naming the file', async () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ "name": ');
+    await expect(loadScenario(path)).rejects.toThrow(/Invalid scenario .*broken\.json/);
+  });
+});
+
+describe('compensatorSpecs', () => {
+  it('mirrors the compensator block and fills in the AppConfig ids the account creates', async () => {
+    const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
+    const [spec] = compensatorSpecs(scenario);
+    const ids = appConfigIdsFor('orders');
+    expect(spec).toEqual({
+      target: 'orders',
+      functionName: 'orders-api',
+      aliasName: 'live',
+      slo: { p95Millis: 300, errorRatePercent: 1 },
+      provisionedConcurrency: { min: 1, max: 50, maxStep: 10 },
+      flags: [
+        { key: 'skipOptionalDependency', compensatingValue: true, remedies: ['latency-drift'], ...ids },
+      ],
+      guardrails: { cooldownSeconds: 300, actionsPerHour: 6, bakeSeconds: 180 },
+    });
+    expect(ids.applicationId).toMatch(/^[a-z0-9]{7}$/);
+  });
+});
