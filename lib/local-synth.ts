@@ -178,13 +178,13 @@ export function localSynth(
       {};
     const handlerEnvironment = renderIntrinsics(env, resolveToken) as Record<string, string>;
 
-    const tableProps =
-      template.Resources[tableLogicalId]?.Properties ?? ({} as Record<string, unknown>);
+    const tableProps = template.Resources[tableLogicalId]?.Properties ?? ({} as Record<string, unknown>);
     const ledgerTable: CreateTableCommandInput = {
       TableName: ledgerTableName,
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: tableProps.KeySchema as CreateTableCommandInput['KeySchema'],
-      AttributeDefinitions: tableProps.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+      AttributeDefinitions:
+        tableProps.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
     };
 
     return {

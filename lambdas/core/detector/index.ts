@@ -1,2 +1,13 @@
-export type { DetectorConfig, StreamingDetector } from './streaming-detector.js';
-export { createDetector, DEFAULT_DETECTOR_CONFIG, scoreSeries } from './streaming-detector.js';
+/**
+ * Streaming micro-drift detector: one anomaly score in [0, 1] per metric point, from past and
+ * current points only. Pure: no I/O, clock or randomness.
+ */
+export { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, resolveDetectorConfig } from './config.js';
+export { DetectorConfigError } from './errors.js';
+export {
+  createDetector,
+  type DetectorReading,
+  type DetectorSignal,
+  type StreamingDetector,
+  scoreSeries,
+} from './streaming-detector.js';

@@ -1,260 +1,238 @@
-import { SeasonalEnvelope } from './seasonal-envelope.js';
+import { type DetectorConfig, resolveDetectorConfig } from './config.js';
+import { DelayLine, RollingMean } from './rolling-mean.js';
 import { SortedWindow } from './sorted-window.js';
 import { lowerTailProbability, upperTailProbability } from './tail-probability.js';
 
-export interface DetectorConfig {
-  readonly historyPoints: number;
-  readonly warmupPoints: number;
-  readonly meanWindows: readonly number[];
-  readonly varianceWindow: number;
-  readonly tailFraction: number;
-  readonly scoreDecades: number;
-  readonly refractoryPoints: number;
-  readonly minScaleFraction: number;
-  readonly alarmLevel: number;
-  readonly suppressFactor: number;
-  readonly seasonMode: string;
-  readonly perRefScale: boolean;
-  readonly clip: number;
-  readonly innerFraction: number;
-  readonly seasonDays: number;
-  readonly seasonToleranceMinutes: number;
-}
+/**
+ * The statistics the detector watches, each judged against its own recent values:
+ * - `value`: the point itself (spikes and dips);
+ * - `short-mean`: the mean of the last half hour (level shifts);
+ * - `long-mean`: the mean of the last three hours (slow drift, bursts of activity);
+ * - `roughness`: the mean absolute step over three hours (variance up or down).
+ */
+export type DetectorSignal = 'value' | 'short-mean' | 'long-mean' | 'roughness';
 
-export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
-  historyPoints: 864,
-  warmupPoints: 48,
-  meanWindows: [6, 36],
-  varianceWindow: 36,
-  tailFraction: 0.05,
-  scoreDecades: 10,
-  refractoryPoints: 72,
-  minScaleFraction: 0.01,
-  alarmLevel: 0.5,
-  suppressFactor: 0.3,
-  seasonMode: 'off',
-  perRefScale: false,
-  clip: 0,
-  innerFraction: 0.05,
-  seasonDays: 2,
-  seasonToleranceMinutes: 30,
-};
+/** What the detector made of the latest point. */
+export interface DetectorReading {
+  /** The score returned by `update`, in [0, 1]. */
+  readonly score: number;
+  /** The score before the refractory damping. */
+  readonly rawScore: number;
+  /** Tail probability of the most surprising statistic, after the multiple-test correction. */
+  readonly pValue: number;
+  /** The statistic behind the score, or `null` when nothing was scored. */
+  readonly signal: DetectorSignal | null;
+  /** Whether that statistic was unusually high or low. */
+  readonly direction: 'up' | 'down' | null;
+  /** The point fell in the refractory period after an alarm, and its score was damped. */
+  readonly refractory: boolean;
+  /** Why the point scored 0 without being judged: still learning, or no usable value. */
+  readonly skipped: 'warmup' | 'missing' | null;
+}
 
 export interface StreamingDetector {
+  /**
+   * Scores one point from its own past only. Points are taken in call order; the timestamp sets
+   * the sampling interval (from the first points) and is not otherwise used, so gaps, repeated or
+   * backward stamps are harmless. A value that is not a finite number is a missing point: it scores
+   * 0 and leaves the state untouched.
+   * @returns an anomaly score in [0, 1].
+   */
   update(timestampMs: number, value: number): number;
-  which: string;
+  /** The reading behind the last score. */
+  readonly last: DetectorReading;
+  /** Sampling interval in minutes once measured, else `undefined`. */
+  readonly intervalMinutes: number | undefined;
 }
 
-class Ring {
-  private readonly buf: Float64Array;
-  private head = 0;
-  size = 0;
-  sum = 0;
-  constructor(readonly capacity: number) {
-    this.buf = new Float64Array(capacity);
-  }
-  /** Pushes and returns the value that fell out (or NaN). */
-  push(v: number): number {
-    let out = Number.NaN;
-    if (this.size === this.capacity) {
-      out = this.buf[this.head] as number;
-      this.sum -= out;
-    } else this.size++;
-    this.buf[this.head] = v;
-    this.sum += v;
-    this.head = (this.head + 1) % this.capacity;
-    return out;
-  }
-  get full(): boolean {
-    return this.size === this.capacity;
-  }
-  get mean(): number {
-    return this.sum / this.size;
-  }
+/** Points whose spacing sets the sampling interval. */
+const INTERVAL_PROBE_POINTS = 8;
+
+/** Smallest tail scale relative to the series' level: 0.01 % (a resolution floor for flat series). */
+const LEVEL_FLOOR_FRACTION = 1e-4;
+
+const IDLE: DetectorReading = {
+  score: 0,
+  rawScore: 0,
+  pValue: 1,
+  signal: null,
+  direction: null,
+  refractory: false,
+  skipped: 'warmup',
+};
+
+/** A statistic and the recent values it is compared with. */
+interface Tracked {
+  readonly signal: DetectorSignal;
+  /** Averages the input over the statistic's span; `null` for the raw value. */
+  readonly mean: RollingMean | null;
+  /** Holds each statistic back by its span before it joins the baseline, so a window is never judged against itself. */
+  readonly delay: DelayLine | null;
+  readonly baseline: SortedWindow;
 }
 
-class DelayLine {
-  private readonly ring: Ring;
-  constructor(delay: number) {
-    this.ring = new Ring(delay);
-  }
-  push(v: number): number {
-    return this.ring.push(v);
-  }
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function createDetector(overrides: Partial<DetectorConfig> = {}): StreamingDetector {
-  const c: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
-  const valueRef = new SortedWindow(c.historyPoints);
-  const means = c.meanWindows.map((k) => ({
-    ring: new Ring(k),
-    ref: new SortedWindow(c.historyPoints),
-    delay: new DelayLine(k),
-  }));
-  const diffRing = new Ring(c.varianceWindow);
-  const diffRef = new SortedWindow(c.historyPoints);
-  const diffDelay = new DelayLine(c.varianceWindow);
-  let previous = Number.NaN;
-  let seen = 0;
-  let sinceAlarm = Number.POSITIVE_INFINITY;
-  const recentRaw = new Ring(Math.max(1, c.refractoryPoints));
-  const recentRawArr: number[] = [];
+/** The detector proper, built once the sampling interval is known. */
+class Engine {
+  private readonly value: SortedWindow;
+  private readonly tracked: Tracked[];
+  private readonly roughness: Tracked;
+  private readonly refractoryPoints: number;
+  private previous = Number.NaN;
+  private sinceAlarm = Number.POSITIVE_INFINITY;
 
-  const DAY = 86_400_000;
-  const mkSeason = () => ({
-    env: new SeasonalEnvelope(DAY, c.seasonDays, c.seasonToleranceMinutes * 60_000),
-    up: new SortedWindow(c.historyPoints),
-    down: new SortedWindow(c.historyPoints),
-  });
-  const seasons = new Map<string, ReturnType<typeof mkSeason>>();
-  let now = 0;
-  function seasonal(name: string, v: number, minScale: number): { up: number; down: number } | undefined {
-    if (c.seasonMode === 'off') return undefined;
-    let st = seasons.get(name);
-    if (st === undefined) {
-      st = mkSeason();
-      seasons.set(name, st);
-    }
-    const r = st.env.range(now);
-    st.env.push(now, v);
-    if (r === undefined) return undefined;
-    const up = v - r.max;
-    const down = r.min - v;
-    let res: { up: number; down: number } | undefined;
-    if (st.up.size >= c.warmupPoints) {
-      res = {
-        up: upperTailProbability(st.up, up, c.tailFraction, minScale),
-        down: upperTailProbability(st.down, down, c.tailFraction, minScale),
+  constructor(
+    private readonly c: DetectorConfig,
+    intervalMinutes: number,
+  ) {
+    const points = (minutes: number, min: number) =>
+      Math.min(c.maxSpanPoints, Math.max(min, Math.round(minutes / intervalMinutes)));
+    const history = points(c.historyMinutes, c.warmupPoints);
+    const withMean = (signal: DetectorSignal, minutes: number): Tracked => {
+      const span = points(minutes, 1);
+      return {
+        signal,
+        mean: new RollingMean(span),
+        delay: new DelayLine(span),
+        baseline: new SortedWindow(history),
       };
-    }
-    st.up.push(up);
-    st.down.push(down);
-    return res;
+    };
+    this.value = new SortedWindow(history);
+    this.roughness = withMean('roughness', c.longMeanMinutes);
+    this.tracked = [
+      { signal: 'value', mean: null, delay: null, baseline: this.value },
+      withMean('short-mean', c.shortMeanMinutes),
+      withMean('long-mean', c.longMeanMinutes),
+    ];
+    this.refractoryPoints = c.refractoryMinutes === 0 ? 0 : points(c.refractoryMinutes, 1);
   }
-  function pushClipped(ref: SortedWindow, v: number): void {
-    const n = ref.size;
-    if (c.clip <= 0 || n < c.warmupPoints) {
-      ref.push(v);
-      return;
-    }
-    const m = Math.max(2, Math.ceil(c.tailFraction * n));
-    const hi = ref.at(n - 1);
-    const lo = ref.at(0);
-    const floor = c.innerFraction * (ref.quantile(0.9) - ref.quantile(0.1));
-    const bUp = Math.max(floor, (hi - ref.at(n - m)) / Math.log(m));
-    const bLo = Math.max(floor, (ref.at(m - 1) - lo) / Math.log(m));
-    ref.push(Math.min(hi + c.clip * bUp, Math.max(lo - c.clip * bLo, v)));
+
+  /** Smallest tail scale for this series now: a share of its spread, or of its level when it is flat. */
+  private minScale(): number {
+    const v = this.value;
+    return Math.max(
+      this.c.noiseFloorFraction * (v.quantile(0.9) - v.quantile(0.1)),
+      this.c.rangeFloorFraction * (v.quantile(0.99) - v.quantile(0.01)),
+      LEVEL_FLOOR_FRACTION * Math.abs(v.quantile(0.5)),
+      Number.MIN_VALUE,
+    );
   }
-  let which = '';
-  let pMin = 1;
-  function pOf(ref: SortedWindow, v: number, twoSided: boolean, minScale0: number, name: string): number {
-    const minScale = c.perRefScale
-      ? Math.max(
-          c.innerFraction * (ref.quantile(0.9) - ref.quantile(0.1)),
-          c.minScaleFraction * (ref.quantile(0.99) - ref.quantile(0.01)),
-          minScale0 * 1e-3,
-        )
-      : Math.max(minScale0, c.innerFraction * (valueRef.quantile(0.9) - valueRef.quantile(0.1)));
-    let up = upperTailProbability(ref, v, c.tailFraction, minScale);
-    let lo = lowerTailProbability(ref, v, c.tailFraction, minScale);
-    const se = seasonal(name, v, minScale);
-    if (se !== undefined) {
-      if (c.seasonMode === 'and') {
-        up = Math.max(up, se.up);
-        lo = Math.max(lo, se.down);
-      } else if (c.seasonMode === 'or') {
-        up = Math.min(up, se.up);
-        lo = Math.min(lo, se.down);
-      } else if (c.seasonMode === 'andvalue' && name === 'value') {
-        up = Math.max(up, se.up);
-        lo = Math.max(lo, se.down);
-      } else if (c.seasonMode === 'only') {
-        up = se.up;
-        lo = se.down;
+
+  update(x: number): DetectorReading {
+    const ready = this.value.size >= this.c.warmupPoints;
+    const minScale = ready ? this.minScale() : 0;
+    let best = 1;
+    let signal: DetectorSignal | null = null;
+    let direction: 'up' | 'down' | null = null;
+    let tests = 0;
+    const judge = (t: Tracked, stat: number) => {
+      if (!ready || t.baseline.size < this.c.warmupPoints) return;
+      tests++;
+      const up = upperTailProbability(t.baseline, stat, this.c.tailFraction, minScale);
+      const down = lowerTailProbability(t.baseline, stat, this.c.tailFraction, minScale);
+      if (Math.min(up, down) < best) {
+        best = Math.min(up, down);
+        signal = t.signal;
+        direction = up <= down ? 'up' : 'down';
       }
+    };
+    const track = (t: Tracked, input: number) => {
+      if (t.mean === null || t.delay === null) {
+        judge(t, input);
+        return;
+      }
+      t.mean.push(input);
+      if (!t.mean.full) return;
+      judge(t, t.mean.mean);
+      const old = t.delay.push(t.mean.mean);
+      if (old !== undefined) t.baseline.push(old);
+    };
+    for (const t of this.tracked) track(t, x);
+    if (!Number.isNaN(this.previous)) track(this.roughness, Math.abs(x - this.previous));
+    this.previous = x;
+    this.value.push(x);
+
+    if (tests === 0) return { ...IDLE, skipped: 'warmup' };
+    // Bonferroni: the smallest of `tests` tail probabilities, scaled so it stays a valid p-value.
+    const pValue = Math.min(1, best * tests);
+    const rawScore = pValue <= 0 ? 1 : Math.min(1, -Math.log10(pValue) / this.c.scoreDecades);
+    const refractory = this.sinceAlarm < this.refractoryPoints;
+    let score = rawScore;
+    if (refractory) {
+      this.sinceAlarm++;
+      score = rawScore * this.c.refractoryFactor;
+    } else if (rawScore >= this.c.alarmScore) {
+      this.sinceAlarm = 0;
     }
-    if (up < pMin) {
-      pMin = up;
-      which = name + '+';
-    }
-    if (!twoSided) return up;
-    if (lo < pMin) {
-      pMin = lo;
-      which = name + '-';
-    }
-    return Math.min(up, lo);
+    return { score, rawScore, pValue, signal, direction, refractory, skipped: null };
   }
+}
+
+/**
+ * A streaming detector of small, persistent deviations (level shifts, drift, variance changes)
+ * and spikes. Each statistic is compared with its own values over the last two days: inside the
+ * range seen, its tail probability is its empirical rank; beyond it, an exponential tail fitted to
+ * the top 5 % of the baseline extrapolates. The smallest probability, corrected for the number of
+ * statistics, becomes the score −log10(p)/10. After a score reaches the alarm level the detector
+ * damps its scores for six hours, so one episode raises one alarm. Deterministic, O(history) work
+ * and memory per point, no clock or randomness.
+ */
+export function createDetector(config: Partial<DetectorConfig> = {}): StreamingDetector {
+  const c = resolveDetectorConfig(config);
+  let engine: Engine | undefined;
+  let intervalMinutes: number | undefined;
+  const pending: { t: number; v: number }[] = [];
+  let last: DetectorReading = IDLE;
+
+  const start = () => {
+    const steps: number[] = [];
+    for (let i = 1; i < pending.length; i++) {
+      const step = (pending[i] as { t: number }).t - (pending[i - 1] as { t: number }).t;
+      if (step > 0 && Number.isFinite(step)) steps.push(step / 60_000);
+    }
+    intervalMinutes = median(steps) ?? c.fallbackIntervalMinutes;
+    engine = new Engine(c, intervalMinutes);
+    for (const p of pending) engine.update(p.v);
+    pending.length = 0;
+  };
 
   return {
-    get which() {
-      return which;
+    update(timestampMs: number, value: number): number {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        last = { ...IDLE, skipped: 'missing' };
+        return 0;
+      }
+      if (engine === undefined) {
+        pending.push({ t: timestampMs, v: value });
+        if (pending.length >= INTERVAL_PROBE_POINTS) start();
+        last = IDLE;
+        return 0;
+      }
+      last = engine.update(value);
+      return last.score;
     },
-    update(t: number, x: number): number {
-      if (!Number.isFinite(x)) return 0;
-      now = t;
-      seen++;
-      pMin = 1;
-      which = '';
-      let tests = 0;
-      const ready = valueRef.size >= c.warmupPoints;
-      const spread = ready ? valueRef.quantile(0.99) - valueRef.quantile(0.01) : 0;
-      const level = ready ? Math.abs(valueRef.quantile(0.5)) : 0;
-      const minScale = Math.max(c.minScaleFraction * spread, 1e-4 * level, 1e-12);
-      if (ready) {
-        pOf(valueRef, x, true, minScale, 'value');
-        tests++;
-      }
-      for (const m of means) {
-        m.ring.push(x);
-        if (!m.ring.full) continue;
-        const mean = m.ring.mean;
-        if (m.ref.size >= c.warmupPoints) {
-          pOf(m.ref, mean, true, minScale, `mean${m.ring.capacity}`);
-          tests++;
-        }
-        const delayed = m.delay.push(mean);
-        if (!Number.isNaN(delayed)) pushClipped(m.ref, delayed);
-      }
-      if (!Number.isNaN(previous)) {
-        diffRing.push(Math.abs(x - previous));
-        if (diffRing.full) {
-          const d = diffRing.mean;
-          if (diffRef.size >= c.warmupPoints) {
-            pOf(diffRef, d, true, minScale, 'rough');
-            tests++;
-          }
-          const delayed = diffDelay.push(d);
-          if (!Number.isNaN(delayed)) pushClipped(diffRef, delayed);
-        }
-      }
-      previous = x;
-      pushClipped(valueRef, x);
-      const p = Math.min(1, pMin * Math.max(1, tests));
-      const raw = Math.min(1, -Math.log10(p) / c.scoreDecades);
-      void seen;
-      void recentRaw;
-      void recentRawArr;
-      if (sinceAlarm < c.refractoryPoints) {
-        sinceAlarm++;
-        return raw * c.suppressFactor;
-      }
-      if (raw >= c.alarmLevel) sinceAlarm = 0;
-      return raw;
+    get last() {
+      return last;
+    },
+    get intervalMinutes() {
+      return intervalMinutes;
     },
   };
 }
 
-export const whichLog: string[][] = [];
+/** Scores a whole series in order with a fresh detector: one score per point. */
 export function scoreSeries(
-  points: readonly { t: number; v: number }[],
-  config?: Partial<DetectorConfig>,
+  points: readonly { readonly t: number; readonly v: number }[],
+  config: Partial<DetectorConfig> = {},
 ): number[] {
-  const d = createDetector(config);
-  const w: string[] = [];
-  whichLog.push(w);
-  return points.map((p) => {
-    const s = d.update(p.t, p.v);
-    w.push(d.which);
-    return s;
-  });
+  const detector = createDetector(config);
+  return points.map((p) => detector.update(p.t, p.v));
 }
