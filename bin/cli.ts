@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from '../sim/loop/cli-commands.js';
 
+// The SDK warns on Node < 22 at client creation; the local tooling runs on Node 20 by design.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const HELP = `micromotion — corrects small Lambda deviations automatically and safely
 
 Usage: micromotion <command> [options]

@@ -15,6 +15,12 @@ import { ALARM_NAME_PREFIX, type IControlPlane } from './control-plane-stack.js'
 export interface CompensatorSlo {
   /** 95th-percentile duration objective, in milliseconds. */
   readonly p95Millis: number;
+  /**
+   * 99th-percentile duration objective, in milliseconds. Cold starts are a small share of
+   * invocations, so they show in p99 long before p95; set this to correct cold-start pressure.
+   * @default - no p99 objective and no p99 alarm
+   */
+  readonly p99Millis?: number;
   /** Error-rate objective, in percent of invocations (0 < x ≤ 100). */
   readonly errorRatePercent: number;
 }
@@ -118,7 +124,7 @@ export interface CompensatorProps {
 }
 
 /** Signals that get an anomaly-detection alarm named `micromotion-<target>-<signal>`. */
-export type AlarmSignal = 'p95' | 'errors' | 'spillover';
+export type AlarmSignal = 'p95' | 'p99' | 'errors' | 'spillover';
 
 export const DEFAULT_GUARDRAILS = {
   dryRun: false,
@@ -148,6 +154,7 @@ const DIAGNOSIS_KIND_SET: Readonly<Record<DiagnosisKind, true>> = {
 
 const ALARM_METRICS: Readonly<Record<AlarmSignal, { metricName: string; stat: string }>> = {
   p95: { metricName: 'Duration', stat: 'p95' },
+  p99: { metricName: 'Duration', stat: 'p99' },
   errors: { metricName: 'Errors', stat: 'Sum' },
   spillover: { metricName: 'ProvisionedConcurrencySpilloverInvocations', stat: 'Sum' },
 };
@@ -204,7 +211,11 @@ export class Compensator extends Construct {
       target,
       functionName,
       aliasName,
-      slo: { p95Millis: props.slo.p95Millis, errorRatePercent: props.slo.errorRatePercent },
+      slo: {
+        p95Millis: props.slo.p95Millis,
+        ...(props.slo.p99Millis === undefined ? {} : { p99Millis: props.slo.p99Millis }),
+        errorRatePercent: props.slo.errorRatePercent,
+      },
       ...(props.provisionedConcurrency
         ? {
             provisionedConcurrency: {
@@ -240,9 +251,12 @@ export class Compensator extends Construct {
     });
 
     const alarms: Partial<Record<AlarmSignal, cloudwatch.CfnAlarm>> = {};
-    const signals: AlarmSignal[] = props.provisionedConcurrency
-      ? ['p95', 'errors', 'spillover']
-      : ['p95', 'errors'];
+    const signals: AlarmSignal[] = [
+      'p95',
+      ...(props.slo.p99Millis === undefined ? [] : (['p99'] as const)),
+      'errors',
+      ...(props.provisionedConcurrency ? (['spillover'] as const) : []),
+    ];
     for (const signal of signals) {
       alarms[signal] = this.anomalyAlarm(signal, { target, functionName, aliasName, bandWidth });
     }
@@ -383,6 +397,14 @@ class PropsChecker {
       { min: 0, max: 900_000, minExclusive: true },
       'Set the p95 latency objective in milliseconds, e.g. 300.',
     );
+    if (slo.p99Millis !== undefined) {
+      this.number(
+        'slo.p99Millis',
+        slo.p99Millis,
+        { min: slo.p95Millis, max: 900_000 },
+        `Set the p99 objective in milliseconds, at least slo.p95Millis (${slo.p95Millis}), e.g. 1000.`,
+      );
+    }
     this.number(
       'slo.errorRatePercent',
       slo.errorRatePercent,

@@ -95,6 +95,13 @@ export interface ControlPlaneStackProps extends StackProps {
    * @default sfn.LogLevel.ALL
    */
   readonly stateMachineLogLevel?: sfn.LogLevel;
+  /**
+   * Minutes between scheduled reviews of every registered target. A review runs the same
+   * workflow without an alarm: it catches what no alarm fires on (over-provisioning) and
+   * re-checks a deviation whose alarm stays in ALARM after a held decision. 0 disables reviews.
+   * @default 15
+   */
+  readonly reviewIntervalMinutes?: number;
 }
 
 /** Handlers that the workflow invokes (everything except `start-execution`). */
@@ -130,6 +137,8 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
   public readonly deadLetterQueue: sqs.Queue;
   /** The EventBridge rule that turns micromotion alarms into executions. */
   public readonly alarmRule: events.Rule;
+  /** The schedule that starts a review of every target, when enabled. */
+  public readonly reviewRule?: events.Rule;
   /** Key that encrypts the ledger, the topic and the log groups. */
   public readonly encryptionKey: kms.IKey;
   public readonly policyParameterPrefix: string;
@@ -281,6 +290,7 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
     this.stateMachine.grantStartExecution(start);
     start.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
     start.addEnvironment('ALARM_NAME_PREFIX', ALARM_NAME_PREFIX);
+    start.addEnvironment('POLICY_PARAMETER_PREFIX', prefix);
     this.alarmRule = new events.Rule(this, 'AlarmRule', {
       description: 'micromotion: a micromotion-* alarm went to ALARM; start an execution',
       eventPattern: {
@@ -299,6 +309,40 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
         }),
       ],
     });
+
+    const reviewMinutes = props.reviewIntervalMinutes ?? 15;
+    if (!Number.isInteger(reviewMinutes) || reviewMinutes < 0) {
+      throw new Error(
+        `ControlPlaneStack: reviewIntervalMinutes must be a whole number of minutes >= 0; got ${reviewMinutes}. Use 0 to disable reviews.`,
+      );
+    }
+    if (reviewMinutes > 0) {
+      // GetParametersByPath is authorized on the path itself.
+      start.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParametersByPath'],
+          resources: [
+            this.formatArn({
+              service: 'ssm',
+              resource: 'parameter',
+              resourceName: prefix.slice(1).replace(/\/$/, ''),
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
+      this.reviewRule = new events.Rule(this, 'ReviewSchedule', {
+        description: 'micromotion: review every registered target on a schedule',
+        schedule: events.Schedule.rate(Duration.minutes(reviewMinutes)),
+        targets: [
+          new targets.LambdaFunction(start, {
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.minutes(reviewMinutes),
+          }),
+        ],
+      });
+    }
   }
 
   /** Grants the actuator handlers provisioned-concurrency access to `alias` only. */

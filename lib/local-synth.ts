@@ -51,6 +51,13 @@ export interface LocalAlarm {
   readonly properties: Readonly<Record<string, unknown>> & { readonly AlarmName: string };
 }
 
+/** An EventBridge rule as synthesized: an event pattern or a schedule expression. */
+export interface LocalEventRule {
+  readonly logicalId: string;
+  readonly eventPattern?: Readonly<Record<string, unknown>>;
+  readonly scheduleExpression?: string;
+}
+
 export interface LocalSynthResult {
   /** The state machine definition; every CloudFormation intrinsic replaced by a local value. */
   readonly asl: AslDefinition;
@@ -63,6 +70,8 @@ export interface LocalSynthResult {
   readonly handlerArns: Readonly<Record<HandlerId, string>>;
   /** Environment the handlers get (ledger table name replaced by `ledgerTableName`). */
   readonly handlerEnvironment: Readonly<Record<string, string>>;
+  /** The EventBridge rules of the control plane (all of them target the start-execution handler). */
+  readonly eventRules: LocalEventRule[];
   /** Local ARN of the state machine. */
   readonly stateMachineArn: string;
   /** The ledger table's key schema as synthesized, ready for a local `CreateTable`. */
@@ -156,10 +165,20 @@ export function localSynth(
 
     const policies: TargetPolicy[] = [];
     const alarms: LocalAlarm[] = [];
+    const eventRules: LocalEventRule[] = [];
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
       if (resource.Type === 'AWS::SSM::Parameter') {
         const value = renderIntrinsics(resource.Properties?.Value, resolveToken);
         policies.push(JSON.parse(String(value)) as TargetPolicy);
+      } else if (resource.Type === 'AWS::Events::Rule') {
+        const props = resource.Properties ?? {};
+        eventRules.push({
+          logicalId,
+          ...(props.EventPattern ? { eventPattern: props.EventPattern as Record<string, unknown> } : {}),
+          ...(typeof props.ScheduleExpression === 'string'
+            ? { scheduleExpression: props.ScheduleExpression }
+            : {}),
+        });
       } else if (resource.Type === 'AWS::CloudWatch::Alarm') {
         alarms.push({
           logicalId,
@@ -191,6 +210,7 @@ export function localSynth(
       asl,
       policies,
       alarms,
+      eventRules,
       stateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:micromotion`,
       ledgerTable,
       escalationTopicArn: LOCAL_ESCALATION_TOPIC_ARN,

@@ -192,6 +192,7 @@ export class SimulatedAccount {
       'AppConfig.GetDeployment': (i) => this.#appConfig.getDeployment(i),
       'SSM.GetParameter': (i) => this.#parameters.getParameter(i),
       'SSM.PutParameter': (i) => this.#parameters.putParameter(i),
+      'SSM.GetParametersByPath': (i) => this.#parameters.getParametersByPath(i),
       'SNS.Publish': (i) => this.#notifications.publish(i),
       'SFN.StartExecution': (i) => this.#stepFunctions.startExecution(i),
     };

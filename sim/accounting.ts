@@ -31,9 +31,9 @@ export interface MinuteRecord {
   readonly maxConcurrency: number;
   readonly provisionedAllocated: number;
   readonly provisionedRequested: number;
-  /** p95 above the SLO or error rate above the SLO. */
+  /** p95 (or p99, when the SLO has one) or error rate above the SLO. */
   readonly sloBreached: boolean;
-  readonly breaches: readonly ('p95' | 'error-rate')[];
+  readonly breaches: readonly ('p95' | 'p99' | 'error-rate')[];
   readonly cost: CostInputs;
 }
 
@@ -56,8 +56,11 @@ export class MinuteAccumulator {
     const errors = sum((s) => s.errors);
     const p95 = durations.percentile(95);
     const errorRatePercent = invocations > 0 ? (errors / invocations) * 100 : 0;
-    const breaches: ('p95' | 'error-rate')[] = [];
+    const breaches: ('p95' | 'p99' | 'error-rate')[] = [];
     if (slo && invocations > 0 && p95 > slo.p95Millis) breaches.push('p95');
+    if (slo?.p99Millis !== undefined && invocations > 0 && durations.percentile(99) > slo.p99Millis) {
+      breaches.push('p99');
+    }
     if (slo && invocations > 0 && errorRatePercent > slo.errorRatePercent) breaches.push('error-rate');
     const gb = memoryMb / 1024;
     const durationSeconds = sum((s) => s.durationSumMillis) / 1000;

@@ -41,6 +41,8 @@ export interface FlagSpec {
 
 export interface SloSpec {
   readonly p95Millis: number;
+  /** Optional p99 objective. @default none */
+  readonly p99Millis?: number;
   readonly errorRatePercent: number;
 }
 

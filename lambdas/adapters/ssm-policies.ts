@@ -1,4 +1,4 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UnknownTargetError } from '../core/errors.js';
 import { parsePolicy, policyVersion, TARGET_NAME_PATTERN } from '../core/policy.js';
 import type { PolicyStore } from '../core/ports.js';
@@ -11,6 +11,30 @@ export class SsmPolicyStore implements PolicyStore {
     private readonly client: SSMClient,
     private readonly prefix: string,
   ) {}
+
+  async listTargets(): Promise<string[]> {
+    const targets: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      try {
+        const page = await this.client.send(
+          new GetParametersByPathCommand({
+            Path: this.prefix.replace(/\/$/, ''),
+            Recursive: false,
+            NextToken: nextToken,
+          }),
+        );
+        for (const p of page.Parameters ?? []) {
+          const name = p.Name?.slice(this.prefix.length) ?? '';
+          if (TARGET_NAME_PATTERN.test(name)) targets.push(name);
+        }
+        nextToken = page.NextToken;
+      } catch (error) {
+        rethrowTransient(error, `SSM GetParametersByPath ${this.prefix}`);
+      }
+    } while (nextToken);
+    return targets.sort();
+  }
 
   async get(target: string): Promise<{ policy: TargetPolicy; version: string }> {
     if (!TARGET_NAME_PATTERN.test(target))

@@ -1,5 +1,12 @@
 import { clamp, max, mean, median, robustSpread, round, sum } from './stats.js';
-import type { Diagnosis, DiagnosisKind, SignalName, SignalWindow, TargetPolicy } from './types.js';
+import type {
+  Diagnosis,
+  DiagnosisKind,
+  SeriesPoint,
+  SignalName,
+  SignalWindow,
+  TargetPolicy,
+} from './types.js';
 
 /**
  * Diagnoses one target from its recent signals. The window is split into a baseline
@@ -15,6 +22,10 @@ export interface DiagnosisOptions {
   readonly minRelativeChange: number;
   /** A PC pool whose peak utilization stays under this is over-provisioned. @default 0.3 */
   readonly overProvisionedUtilization: number;
+  /** Cold-start share of a period's invocations that can move its p95. @default 0.03 */
+  readonly coldShareForP95: number;
+  /** Cold-start share of a period's invocations that can move its p99. @default 0.005 */
+  readonly coldShareForP99: number;
 }
 
 export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = {
@@ -22,6 +33,8 @@ export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = {
   bandSigmas: 3,
   minRelativeChange: 0.15,
   overProvisionedUtilization: 0.3,
+  coldShareForP95: 0.03,
+  coldShareForP99: 0.005,
 };
 
 interface SignalReading {
@@ -57,8 +70,10 @@ export function diagnose(
   const cold = values(window, 'coldStarts');
   const utilization = values(window, 'pcUtilization');
 
-  const recentInvocations = sum(invocations.slice(-n));
-  const spillShare = recentInvocations > 0 ? sum(spill.slice(-n)) / recentInvocations : 0;
+  const tail = readElevation(values(window, 'p99DurationMillis'), n, options, Number.POSITIVE_INFINITY);
+  const spillShares = shares(window.pcSpilloverInvocations ?? [], window.invocations ?? []);
+  const spillRecent = mean(spillShares.slice(-n));
+  const spillBaseline = spillShares.length > n ? median(spillShares.slice(0, -n)) : 0;
   const coldRecent = cold.length > 0 ? mean(cold.slice(-n)) : 0;
   const coldBaseline = cold.length > n ? median(cold.slice(0, -n)) : 0;
   const invocationGrowth = ratio(mean(invocations.slice(-n)), median(invocations.slice(0, -n)));
@@ -69,13 +84,15 @@ export function diagnose(
     ...(latency
       ? { p95RecentMillis: round(latency.recent), p95BaselineMillis: round(latency.baseline) }
       : {}),
+    ...(tail ? { p99RecentMillis: round(tail.recent), p99BaselineMillis: round(tail.baseline) } : {}),
     ...(errorRate
       ? {
           errorRateRecentPercent: round(errorRate.recent),
           errorRateBaselinePercent: round(errorRate.baseline),
         }
       : {}),
-    spilloverSharePercent: round(100 * spillShare),
+    ...finite('spilloverSharePercent', 100 * spillRecent),
+    ...finite('spilloverShareBaselinePercent', 100 * spillBaseline),
     coldStartsPerPeriodRecent: round(coldRecent),
     coldStartsPerPeriodBaseline: round(coldBaseline),
     ...finite('pcUtilizationPeak', max(utilization)),
@@ -86,15 +103,17 @@ export function diagnose(
 
   const latencyDeviates = latency !== null && latency.persistence >= 0.4;
   const errorsDeviate = errorRate !== null && errorRate.persistence >= 0.4;
-  const coldPressure = spillShare >= 0.02 || coldRecent > 2 * coldBaseline + 1;
+  // Cold starts can only move a percentile when their share of the period's invocations
+  // exceeds the tail beyond it: a few percent for p95, about one percent for p99. A latency
+  // rise with fewer cold starts than that is a warm slowdown (a dependency, the code), and
+  // more provisioned concurrency would not help it.
+  const coldShares = shares(window.coldStarts ?? [], window.invocations ?? []);
+  const coldShareRecent = max(coldShares.slice(-n));
+  evidence.coldStartSharePercentPeak = round(100 * (coldShares.length > 0 ? max(coldShares) : 0));
+  evidence.invocationsPeakPerPeriod = invocations.length > 0 ? max(invocations) : 0;
 
-  if (latency && latencyDeviates && coldPressure) {
-    return make(
-      'cold-start-pressure',
-      latency,
-      evidence,
-      'p95 rose with spillover/cold starts: warm capacity short',
-    );
+  if (latency && latencyDeviates && coldShareRecent >= options.coldShareForP95) {
+    return make('cold-start-pressure', latency, evidence, 'p95 rose with cold starts: warm capacity short');
   }
   if (errorRate && errorsDeviate && invocationGrowth >= 1.25) {
     return make(
@@ -115,6 +134,8 @@ export function diagnose(
       'p95 persistently above its baseline without cold-start pressure',
     );
   }
+  const recurring = readRecurringColdStarts(window, coldShares, policy, options);
+  if (recurring) return { ...recurring, evidence: { ...evidence, ...recurring.evidence } };
   const overProvisioned = readOverProvisioning(utilization, spill, policy, options);
   if (overProvisioned) {
     return { ...overProvisioned, evidence };
@@ -136,6 +157,46 @@ function make(
     confidence: round(clamp(0.5 * reading.persistence + 0.5 * strength, 0, 1)),
     evidence,
     summary,
+  };
+}
+
+/**
+ * Cold starts that come back with every burst: periods in the window where cold starts
+ * were at least `coldShareForP99` of invocations and p99 went over its objective (or 1.5×
+ * its baseline without one). Bursts are short, so this looks at the whole window, not the
+ * recent periods: two such periods make a pattern.
+ */
+function readRecurringColdStarts(
+  window: SignalWindow,
+  coldShares: readonly number[],
+  policy: TargetPolicy,
+  options: DiagnosisOptions,
+): Diagnosis | null {
+  const p99 = window.p99DurationMillis ?? [];
+  if (p99.length < 2 || coldShares.length === 0) return null;
+  const baseline = median(p99.map((p) => p.v));
+  const limit = policy.slo.p99Millis ?? 1.5 * baseline;
+  const coldAt = new Map<number, number>();
+  const invocations = window.invocations ?? [];
+  const colds = new Map((window.coldStarts ?? []).map((p) => [p.t, p.v]));
+  for (const p of invocations) if (p.v > 0) coldAt.set(p.t, (colds.get(p.t) ?? 0) / p.v);
+  const hits = p99.filter((p) => p.v > limit && (coldAt.get(p.t) ?? 0) >= options.coldShareForP99);
+  if (hits.length < 2) return null;
+  const worst = max(hits.map((p) => p.v));
+  const spread = Math.max(robustSpread(p99.map((p) => p.v)), 0.05 * baseline, 1e-9);
+  const strength = clamp((worst - baseline) / spread / 6, 0, 1);
+  const persistence = clamp(hits.length / 3, 0, 1);
+  return {
+    kind: 'cold-start-pressure',
+    magnitude: round(ratio(worst, baseline) - 1),
+    persistence: round(persistence),
+    confidence: round(clamp(0.5 * clamp(hits.length / 2, 0, 1) + 0.5 * strength, 0, 1)),
+    evidence: {
+      p99PeakMillis: round(worst),
+      p99BaselineMillis: round(baseline),
+      coldStartBurstPeriods: hits.length,
+    },
+    summary: `p99 over ${round(limit)} ms with cold starts in ${hits.length} bursts of the window: warm capacity short`,
   };
 }
 
@@ -183,19 +244,26 @@ function readElevation(
   const limit = hasBaseline
     ? Math.max(baseline + options.bandSigmas * spread, baseline * (1 + options.minRelativeChange))
     : sloLevel;
-  const deviating = recentValues.filter((v) => v > limit || v > sloLevel).length;
-  const recent = mean(recentValues);
-  return { baseline, recent, persistence: deviating / n, zScore: (recent - baseline) / spread };
+  const deviating = recentValues.filter((v) => v > limit || v > sloLevel);
+  // Size the deviation by the periods that deviate, so an onset two periods old is not
+  // diluted by the normal periods before it; persistence says how many there were.
+  const recent = deviating.length > 0 ? mean(deviating) : mean(recentValues);
+  return { baseline, recent, persistence: deviating.length / n, zScore: (recent - baseline) / spread };
 }
 
 function values(window: SignalWindow, name: SignalName): number[] {
   return (window[name] ?? []).map((p) => p.v).filter((v) => Number.isFinite(v));
 }
 
+/** Per-period share of `part` in `whole`, matched by period start. */
+function shares(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): number[] {
+  const partAt = new Map(part.map((p) => [p.t, p.v]));
+  return whole.filter((p) => p.v > 0).map((p) => (partAt.get(p.t) ?? 0) / p.v);
+}
+
 /** Error rate in percent per period, matched to invocations by period start. */
 function errorRates(window: SignalWindow): number[] {
-  const errorsAt = new Map((window.errors ?? []).map((p) => [p.t, p.v]));
-  return (window.invocations ?? []).filter((p) => p.v > 0).map((p) => (100 * (errorsAt.get(p.t) ?? 0)) / p.v);
+  return shares(window.errors ?? [], window.invocations ?? []).map((share) => 100 * share);
 }
 
 /** An evidence entry only when the signal had data (JSON has no NaN). */

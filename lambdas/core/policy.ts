@@ -53,6 +53,7 @@ function readPolicy(raw: unknown): TargetPolicy {
     aliasName: requireString(doc.aliasName, 'aliasName'),
     slo: {
       p95Millis: positive(slo.p95Millis, 'slo.p95Millis'),
+      ...(slo.p99Millis === undefined ? {} : { p99Millis: positive(slo.p99Millis, 'slo.p99Millis') }),
       errorRatePercent: positive(slo.errorRatePercent, 'slo.errorRatePercent'),
     },
     ...(pc === undefined || pc === null ? {} : { provisionedConcurrency: readPcBounds(pc) }),

@@ -11,6 +11,8 @@ export interface Clock {
 export interface PolicyStore {
   /** The target's policy; `UnknownTargetError` when none is registered. */
   get(target: string): Promise<{ policy: TargetPolicy; version: string }>;
+  /** Names of every registered target. */
+  listTargets(): Promise<string[]>;
 }
 
 export interface MetricsReader {

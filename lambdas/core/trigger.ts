@@ -53,6 +53,23 @@ export function parseAlarmEvent(event: unknown, alarmPrefix: string): AlarmTrigg
   };
 }
 
+/** True for an EventBridge "Scheduled Event" (the review schedule). */
+export function isScheduledEvent(event: unknown): boolean {
+  return isRecord(event) && event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event';
+}
+
+/** The review triggers of one scheduled event: one per registered target, each with its own name. */
+export function reviewTriggers(event: unknown, targets: readonly string[]): AlarmTrigger[] {
+  const e = requireRecord(event, 'event');
+  const at = new Date(requireIsoTime(e.time, 'event.time')).toISOString();
+  const id = typeof e.id === 'string' ? e.id : at;
+  return targets.map((target) => ({
+    target,
+    trigger: { source: 'schedule', signal: 'review', at },
+    executionName: executionName(target, 'review', at, `${id}/${target}`),
+  }));
+}
+
 /**
  * `<target>-<signal>-<yyyymmddThhmmss>-<hash>`: readable in the console, unique per
  * trigger event, and the same for a redelivered event (so a retry never starts twice).

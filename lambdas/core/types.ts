@@ -61,6 +61,8 @@ export interface TargetPolicy {
   readonly aliasName: string;
   readonly slo: {
     readonly p95Millis: number;
+    /** Optional tail objective; cold starts show here long before they move p95. */
+    readonly p99Millis?: number;
     readonly errorRatePercent: number;
   };
   readonly provisionedConcurrency?: {

@@ -1,5 +1,5 @@
-import { mean, round, sum } from './stats.js';
-import type { Diagnosis, SignalWindow, TargetPolicy, Verification } from './types.js';
+import { max, mean, round, sum } from './stats.js';
+import type { Diagnosis, SeriesPoint, SignalWindow, TargetPolicy, Verification } from './types.js';
 
 /** A change must move the primary signal by at least this fraction to count as an effect. */
 export const MIN_EFFECT = 0.1;
@@ -55,6 +55,8 @@ export function verifyEffect(diagnosis: Diagnosis, after: SignalWindow, policy: 
           `p95 ${round(p95After)} ms, errors ${round(errorRateAfter)} %, spillover ${round(100 * spillShareAfter)} % after lowering`,
         );
   }
+  if (diagnosis.kind === 'cold-start-pressure')
+    return verifyColdStarts(diagnosis, after, afterValues, result);
   const errorsPrimary = diagnosis.kind === 'error-drift' || diagnosis.kind === 'retry-amplification';
   const beforeValue = errorsPrimary ? beforeValues.errorRatePercent : beforeValues.p95Millis;
   const afterValue = errorsPrimary ? errorRateAfter : p95After;
@@ -69,6 +71,50 @@ export function verifyEffect(diagnosis: Diagnosis, after: SignalWindow, policy: 
   if (change <= -MIN_EFFECT) return result('improved', true, `${text}: improved`);
   if (afterValue <= slo && beforeValue > slo) return result('improved', true, `${text}: back within SLO`);
   return result('no-effect', false, `${text}: no measurable effect`);
+}
+
+/** The after-window must carry at least this share of the traffic peak that caused the cold starts. */
+export const MIN_RESTRESS = 0.7;
+
+/**
+ * More provisioned concurrency shows as fewer cold starts when the traffic that caused them
+ * comes back; p95 may not move at all. Kept when the cold-start share of the worst period
+ * at least halved under comparable traffic and p95 did not get worse. Without comparable
+ * traffic there is no evidence either way, and an unproven change is reverted.
+ */
+function verifyColdStarts(
+  diagnosis: Diagnosis,
+  after: SignalWindow,
+  afterValues: Record<string, number>,
+  result: (verdict: Verification['verdict'], keep: boolean, summary: string) => Verification,
+): Verification {
+  const before = diagnosis.evidence;
+  const shareBefore = before.coldStartSharePercentPeak ?? 0;
+  const coldAt = new Map(points(after, 'coldStarts').map((p) => [p.t, p.v]));
+  const invocations = points(after, 'invocations');
+  const shareAfter = max(invocations.filter((p) => p.v > 0).map((p) => (100 * (coldAt.get(p.t) ?? 0)) / p.v));
+  const peakBefore = before.invocationsPeakPerPeriod ?? 0;
+  const peakAfter = max(invocations.map((p) => p.v));
+  const p95Before = before.p95RecentMillis ?? Number.NaN;
+  const p95After = afterValues.p95Millis ?? Number.NaN;
+  afterValues.coldStartSharePercentPeak = round(Number.isFinite(shareAfter) ? shareAfter : 0);
+  afterValues.invocationsPeakPerPeriod = Number.isFinite(peakAfter) ? peakAfter : 0;
+  const text = `cold-start share ${round(shareBefore)} → ${round(shareAfter)} % at traffic ${peakBefore} → ${peakAfter}/period, p95 ${round(p95Before)} → ${round(p95After)} ms`;
+  if (p95After > p95Before * (1 + MIN_EFFECT)) return result('worse', false, `${text}: p95 worse`);
+  if (!(peakAfter >= MIN_RESTRESS * peakBefore)) {
+    return result(
+      'insufficient-data',
+      false,
+      `${text}: the traffic that caused the cold starts did not return`,
+    );
+  }
+  if (shareBefore > 0 && shareAfter <= shareBefore / 2)
+    return result('improved', true, `${text}: warm capacity held`);
+  return result('no-effect', false, `${text}: no measurable effect`);
+}
+
+function points(window: SignalWindow, name: keyof SignalWindow): readonly SeriesPoint[] {
+  return (window[name] ?? []).filter((p) => Number.isFinite(p.v));
 }
 
 function values(window: SignalWindow, name: keyof SignalWindow): number[] {

@@ -12,6 +12,7 @@ import { compensatorSpecs } from '../compensator-specs.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario, type Scenario, scenarioStartMillis } from '../scenario.js';
 import { createSimulatedClients } from '../sdk-boundary.js';
 import { startLocalDynamoDb } from './dynalite-ledger.js';
+import { deliveredByRules, scheduledEvent, schedulePeriodsMs } from './event-rules.js';
 import { HANDLER_FACTORIES } from './handler-factories.js';
 import { type ExecutionResult, type JSONValue, LocalWorkflow, type TaskHandler } from './local-workflow.js';
 import { SimScheduler } from './scheduler.js';
@@ -130,9 +131,9 @@ export async function runScenario(source: string | Scenario, options: RunOptions
       runs.push(workflow.start(execution.name, JSON.parse(execution.input) as JSONValue));
     });
     const startExecution = createStartExecutionHandler(deps);
-    const alarmEvents: unknown[] = [];
+    const delivered: unknown[] = [];
     account.onEvent((event) => {
-      alarmEvents.push(event);
+      if (deliveredByRules(synth.eventRules, event)) delivered.push(event);
       const detail = (
         event as { detail: { alarmName: string; state: { value: string }; previousState: { value: string } } }
       ).detail;
@@ -142,13 +143,20 @@ export async function runScenario(source: string | Scenario, options: RunOptions
 
     // Drive the world: step it, deliver alarm events (EventBridge → start-execution), let
     // every execution run until it sleeps or ends, then move the clock on.
+    const schedules = schedulePeriodsMs(synth.eventRules);
     let now = startMs;
     while (now < endMs || (scheduler.active > 0 && now < endMs + DRAIN_MS)) {
       const wake = scheduler.nextWake();
       const next = Math.min(now + STEP_MS, wake ?? Number.POSITIVE_INFINITY);
       account.advanceTo(next);
+      for (const period of schedules) {
+        // A rate schedule fires at each multiple of its period that this step crossed.
+        const tick = Math.floor(next / period) * period;
+        if (tick > now && tick <= next && tick > startMs)
+          delivered.push(scheduledEvent(tick, 'review-schedule'));
+      }
       now = next;
-      for (const event of alarmEvents.splice(0)) {
+      for (const event of delivered.splice(0)) {
         if (now <= endMs) await startExecution(event);
       }
       scheduler.wake(now);

@@ -1,6 +1,8 @@
 import type {
   GetParameterRequest,
   GetParameterResult,
+  GetParametersByPathRequest,
+  GetParametersByPathResult,
   PutParameterRequest,
   PutParameterResult,
 } from '@aws-sdk/client-ssm';
@@ -46,6 +48,18 @@ export class ParameterStore {
         DataType: 'text',
       },
     };
+  }
+
+  /** Direct children of a path (non-recursive, as the loop asks), in name order, one page. */
+  getParametersByPath(input: GetParametersByPathRequest): GetParametersByPathResult {
+    const path = (input.Path ?? '/').replace(/\/$/, '');
+    const names = [...this.#parameters.keys()]
+      .filter(
+        (name) =>
+          name.startsWith(`${path}/`) && (input.Recursive || !name.slice(path.length + 1).includes('/')),
+      )
+      .sort();
+    return { Parameters: names.map((name) => this.getParameter({ Name: name }).Parameter ?? {}) };
   }
 
   putParameter(input: PutParameterRequest): PutParameterResult {

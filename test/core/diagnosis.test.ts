@@ -49,10 +49,10 @@ function stableWindow(overrides: Partial<Record<keyof SignalWindow, readonly num
 }
 
 describe('Diagnosis: cold-start pressure', () => {
-  it('diagnoses cold-start pressure when p95 rises together with spillover', () => {
+  it('diagnoses cold-start pressure when p95 rises and cold starts are at least 3 % of invocations', () => {
     const window = stableWindow({
       p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
-      pcSpilloverInvocations: shift(0, [100, 100, 100, 100, 100]),
+      coldStarts: shift(1, [40, 40, 40, 40, 40]),
       concurrentExecutions: shift(8, [12, 12, 12, 12, 12]),
     });
 
@@ -64,20 +64,21 @@ describe('Diagnosis: cold-start pressure', () => {
     expect(diagnosis.confidence).toBe(1);
   });
 
-  it('diagnoses cold-start pressure when p95 rises together with cold starts and no PC spills', () => {
-    const window = stableWindow({
-      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
-      coldStarts: shift(1, [20, 20, 20, 20, 20]),
-    });
-
-    expect(diagnose(window, makePolicy({ provisionedConcurrency: null })).kind).toBe('cold-start-pressure');
-  });
-
-  it('records the spillover share, cold starts and concurrency peak as evidence', () => {
+  it('calls a p95 rise with spillover but few cold starts a latency drift: warm capacity is not short', () => {
     const window = stableWindow({
       p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
       pcSpilloverInvocations: shift(0, [100, 100, 100, 100, 100]),
       coldStarts: shift(1, [20, 20, 20, 20, 20]),
+    });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('latency-drift');
+  });
+
+  it('records the spillover share, cold-start share and concurrency peak as evidence', () => {
+    const window = stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      pcSpilloverInvocations: shift(0, [100, 100, 100, 100, 100]),
+      coldStarts: shift(1, [40, 40, 40, 40, 40]),
       concurrentExecutions: shift(8, [12, 12, 12, 12, 12]),
     });
 
@@ -88,34 +89,56 @@ describe('Diagnosis: cold-start pressure', () => {
       sloErrorRatePercent: 2,
       p95RecentMillis: 180,
       p95BaselineMillis: 100,
-      errorRateRecentPercent: 0.5,
-      errorRateBaselinePercent: 0.5,
       spilloverSharePercent: 10,
-      coldStartsPerPeriodRecent: 20,
+      coldStartsPerPeriodRecent: 40,
       coldStartsPerPeriodBaseline: 1,
+      coldStartSharePercentPeak: 4,
+      invocationsPeakPerPeriod: 1000,
       concurrencyPeak: 12,
       invocationGrowth: 1,
       periods: 30,
     });
   });
 
-  it('prefers cold-start pressure over latency drift when both fit', () => {
+  it('prefers cold-start pressure over error drift when latency and errors both deviate', () => {
     const window = stableWindow({
       p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
-      pcSpilloverInvocations: shift(0, [30, 30, 30, 30, 30]),
+      errors: shift(5, [40, 40, 40, 40, 40]),
+      coldStarts: shift(1, [40, 40, 40, 40, 40]),
     });
 
     expect(diagnose(window, makePolicy()).kind).toBe('cold-start-pressure');
   });
 
-  it('prefers cold-start pressure over error drift when latency and errors both deviate', () => {
-    const window = stableWindow({
-      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
-      errors: shift(5, [40, 40, 40, 40, 40]),
-      pcSpilloverInvocations: shift(0, [30, 30, 30, 30, 30]),
-    });
+  it('diagnoses recurring cold-start pressure from bursts that push p99 over its objective with cold starts', () => {
+    const p99 = flat(300);
+    const cold = flat(0);
+    for (const i of [8, 23]) {
+      p99[i] = 1600;
+      cold[i] = 30;
+    }
+    const window = stableWindow({ p99DurationMillis: p99, coldStarts: cold });
 
-    expect(diagnose(window, makePolicy()).kind).toBe('cold-start-pressure');
+    const diagnosis = diagnose(
+      window,
+      makePolicy({ slo: { p95Millis: 300, p99Millis: 1000, errorRatePercent: 2 } }),
+    );
+
+    expect(diagnosis.kind).toBe('cold-start-pressure');
+    expect(diagnosis.evidence).toMatchObject({ coldStartBurstPeriods: 2, p99PeakMillis: 1600 });
+    expect(diagnosis.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('finds no pattern in a single cold burst', () => {
+    const p99 = flat(300);
+    const cold = flat(0);
+    p99[23] = 1600;
+    cold[23] = 30;
+    const window = stableWindow({ p99DurationMillis: p99, coldStarts: cold });
+
+    expect(
+      diagnose(window, makePolicy({ slo: { p95Millis: 300, p99Millis: 1000, errorRatePercent: 2 } })).kind,
+    ).toBe('none');
   });
 });
 
@@ -208,7 +231,8 @@ describe('Diagnosis: error drift', () => {
 
     expect(diagnosis.kind).toBe('error-drift');
     expect(diagnosis.persistence).toBe(0.4);
-    expect(diagnosis.evidence.errorRateRecentPercent).toBe(1.2);
+    // Sized by the deviating periods: 30 errors in 1000.
+    expect(diagnosis.evidence.errorRateRecentPercent).toBe(3);
   });
 });
 
@@ -339,7 +363,8 @@ describe('Diagnosis: no deviation', () => {
     const diagnosis = diagnose({}, makePolicy());
 
     expect(diagnosis.kind).toBe('none');
-    expect(diagnosis.evidence).toMatchObject({ periods: 0, spilloverSharePercent: 0, invocationGrowth: 1 });
+    expect(diagnosis.evidence).toMatchObject({ periods: 0, invocationGrowth: 1 });
+    expect(diagnosis.evidence).not.toHaveProperty('spilloverSharePercent');
   });
 
   it('finds nothing with fewer points than the recent periods', () => {

@@ -29,7 +29,7 @@ const policy = makePolicy({ slo: { p95Millis: 300, errorRatePercent: 2 } });
 
 describe('Verify: latency diagnoses', () => {
   it('keeps a change that lowered p95 by at least 10 %', () => {
-    const diagnosis = diagnosisOf('cold-start-pressure', { p95RecentMillis: 400, spilloverSharePercent: 8 });
+    const diagnosis = diagnosisOf('latency-drift', { p95RecentMillis: 400, spilloverSharePercent: 8 });
 
     const verification = verifyEffect(diagnosis, afterWindow(250), policy);
 
@@ -214,5 +214,49 @@ describe('Verify: insufficient data', () => {
       keep: false,
       summary: 'no error rate was recorded before the action',
     });
+  });
+});
+
+describe('Verify: cold-start pressure', () => {
+  /** 5 periods of 3000 invocations with `cold` cold starts each and p95 `p95`. */
+  function burstWindow(cold: number, invocations = 3000, p95 = 300): SignalWindow {
+    const t = (i: number) => T0 + i * PERIOD_MS;
+    return {
+      p95DurationMillis: [0, 1, 2, 3, 4].map((i) => ({ t: t(i), v: p95 })),
+      invocations: [0, 1, 2, 3, 4].map((i) => ({ t: t(i), v: invocations })),
+      coldStarts: [0, 1, 2, 3, 4].map((i) => ({ t: t(i), v: i === 0 ? cold : 0 })),
+    };
+  }
+  const before = { p95RecentMillis: 300, coldStartSharePercentPeak: 3, invocationsPeakPerPeriod: 3000 };
+
+  it('keeps more provisioned concurrency when the returning burst has at most half the cold-start share', () => {
+    const verification = verifyEffect(diagnosisOf('cold-start-pressure', before), burstWindow(30), policy);
+
+    expect(verification).toMatchObject({ verdict: 'improved', keep: true });
+    expect(verification.after.coldStartSharePercentPeak).toBe(1);
+  });
+
+  it('reverts when the cold starts came back as before', () => {
+    expect(verifyEffect(diagnosisOf('cold-start-pressure', before), burstWindow(90), policy)).toMatchObject({
+      verdict: 'no-effect',
+      keep: false,
+    });
+  });
+
+  it('reverts without evidence when the burst did not come back during the bake', () => {
+    const verification = verifyEffect(
+      diagnosisOf('cold-start-pressure', before),
+      burstWindow(0, 500),
+      policy,
+    );
+
+    expect(verification).toMatchObject({ verdict: 'insufficient-data', keep: false });
+    expect(verification.summary).toContain('did not return');
+  });
+
+  it('reverts when p95 got worse, whatever the cold starts did', () => {
+    expect(
+      verifyEffect(diagnosisOf('cold-start-pressure', before), burstWindow(0, 3000, 400), policy),
+    ).toMatchObject({ verdict: 'worse', keep: false });
   });
 });

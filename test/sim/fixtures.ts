@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SCENARIO_PATH, parseScenario, type Scenario } from '../../sim/scenario.js';
+import { parseScenario, type Scenario } from '../../sim/scenario.js';
+
+/** The scenario these tests were written against: a dependency slowdown plus a traffic burst. */
+export const FIXTURE_SCENARIO_PATH = new URL('../../sim/scenarios/dependency-slowdown.json', import.meta.url);
 
 /** The default scenario's raw JSON (a fresh copy each call). */
 export function defaultScenarioData(): Record<string, unknown> {
-  return JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(FIXTURE_SCENARIO_PATH, 'utf8')) as Record<string, unknown>;
 }
 
 /** The default scenario with its first function patched by `patch` (and the top level by `top`). */

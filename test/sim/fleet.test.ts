@@ -2,10 +2,10 @@ import { ProvisionedConcurrencyConfigNotFoundException } from '@aws-sdk/client-l
 import { describe, expect, it } from 'vitest';
 import { SimulatedAccount } from '../../sim/account.js';
 import { APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS } from '../../sim/fleet/aws-behaviour.js';
-import { DEFAULT_SCENARIO_PATH, loadScenario } from '../../sim/scenario.js';
+import { loadScenario } from '../../sim/scenario.js';
 import { appConfigIdsFor } from '../../sim/services/appconfig-ids.js';
 import { featureFlagsDocument } from '../../sim/services/appconfig-service.js';
-import { MINUTE, scenarioWith } from './fixtures.js';
+import { FIXTURE_SCENARIO_PATH, MINUTE, scenarioWith } from './fixtures.js';
 
 const at = (account: SimulatedAccount, minute: number): number => account.startMillis + minute * MINUTE;
 const sumOver = (
@@ -21,7 +21,7 @@ const sumOver = (
 
 describe('Fleet: the default scenario without compensation', () => {
   it('breaches the p95 SLO during the burst and not before the fault', async () => {
-    const account = new SimulatedAccount(await loadScenario(DEFAULT_SCENARIO_PATH));
+    const account = new SimulatedAccount(await loadScenario(FIXTURE_SCENARIO_PATH));
     account.advanceTo(account.endMillis);
 
     const minutes = account.minutes('orders');
@@ -37,7 +37,7 @@ describe('Fleet: the default scenario without compensation', () => {
   });
 
   it('is deterministic for a seed', async () => {
-    const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
+    const scenario = await loadScenario(FIXTURE_SCENARIO_PATH);
     const run = () => {
       const account = new SimulatedAccount(scenario);
       account.advanceTo(at(account, 45));
@@ -125,7 +125,7 @@ describe('Fleet: provisioned concurrency', () => {
 
 describe('Fleet: feature flags through AppConfig', () => {
   it('takes effect only after the deployment and the extension poll interval', async () => {
-    const account = new SimulatedAccount(await loadScenario(DEFAULT_SCENARIO_PATH));
+    const account = new SimulatedAccount(await loadScenario(FIXTURE_SCENARIO_PATH));
     const ids = appConfigIdsFor('orders');
     account.advanceTo(at(account, 35));
     const created = (await account.handle('AppConfig', 'CreateHostedConfigurationVersion', {

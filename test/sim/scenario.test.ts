@@ -6,7 +6,7 @@ import { compensatorSpecs } from '../../sim/compensator-specs.js';
 import { ScenarioError } from '../../sim/errors.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario, parseScenario } from '../../sim/scenario.js';
 import { appConfigIdsFor } from '../../sim/services/appconfig-ids.js';
-import { defaultScenarioData } from './fixtures.js';
+import { defaultScenarioData, FIXTURE_SCENARIO_PATH } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'micromotion-scenario-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +26,7 @@ describe('Scenario files', () => {
     const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
     expect(scenario.name).toBe('cold-start-burst');
     expect(scenario.durationMinutes).toBeGreaterThanOrEqual(60);
-    expect(scenario.functions[0]?.compensator?.slo.p95Millis).toBe(300);
+    expect(scenario.functions[0]?.compensator?.slo.p99Millis).toBe(1000);
   });
 
   it('loads the same scenario from YAML', async () => {
@@ -34,7 +34,7 @@ describe('Scenario files', () => {
     const path = join(dir, 'scenario.yaml');
     writeFileSync(path, stringify(defaultScenarioData()));
     const scenario = await loadScenario(path);
-    expect(scenario).toEqual(await loadScenario(DEFAULT_SCENARIO_PATH));
+    expect(scenario).toEqual(await loadScenario(FIXTURE_SCENARIO_PATH));
   });
 
   it('rejects a scenario with every bad field listed by path and reason', () => {
@@ -93,7 +93,7 @@ describe('Scenario files', () => {
 
 describe('compensatorSpecs', () => {
   it('mirrors the compensator block and fills in the AppConfig ids the account creates', async () => {
-    const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
+    const scenario = await loadScenario(FIXTURE_SCENARIO_PATH);
     const [spec] = compensatorSpecs(scenario);
     const ids = appConfigIdsFor('orders');
     expect(spec).toEqual({

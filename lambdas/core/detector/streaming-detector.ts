@@ -136,8 +136,9 @@ class Engine {
     const judge = (t: Tracked, stat: number) => {
       if (!ready || t.baseline.size < this.c.warmupPoints) return;
       tests++;
-      const up = upperTailProbability(t.baseline, stat, this.c.tailFraction, minScale);
-      const down = lowerTailProbability(t.baseline, stat, this.c.tailFraction, minScale);
+      const { tailFraction, extremeFloorFraction } = this.c;
+      const up = upperTailProbability(t.baseline, stat, tailFraction, minScale, extremeFloorFraction);
+      const down = lowerTailProbability(t.baseline, stat, tailFraction, minScale, extremeFloorFraction);
       if (Math.min(up, down) < best) {
         best = Math.min(up, down);
         signal = t.signal;
@@ -161,7 +162,9 @@ class Engine {
     this.value.push(x);
 
     if (tests === 0) return { ...IDLE, skipped: 'warmup' };
-    // Bonferroni: the smallest of `tests` tail probabilities, scaled so it stays a valid p-value.
+    // Bonferroni over the statistics: the smallest tail probability times their number. Each
+    // statistic contributes its more extreme one-sided tail, uncorrected for having two sides;
+    // that factor of 2 is a constant shift of the score (0.03) and is absorbed in alarmScore.
     const pValue = Math.min(1, best * tests);
     const rawScore = pValue <= 0 ? 1 : Math.min(1, -Math.log10(pValue) / this.c.scoreDecades);
     const refractory = this.sinceAlarm < this.refractoryPoints;
