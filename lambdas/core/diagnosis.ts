@@ -64,7 +64,7 @@ export function diagnose(
 ): Diagnosis {
   const n = options.recentPeriods;
   const latency = readElevation(values(window, 'p95DurationMillis'), n, options, policy.slo.p95Millis);
-  const errorRate = readElevation(errorRates(window), n, options, policy.slo.errorRatePercent);
+  const errorRate = readErrorElevation(window, n, options, policy.slo.errorRatePercent);
   const invocations = values(window, 'invocations');
   const spill = values(window, 'pcSpilloverInvocations');
   const cold = values(window, 'coldStarts');
@@ -261,9 +261,47 @@ function shares(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): nu
   return whole.filter((p) => p.v > 0).map((p) => (partAt.get(p.t) ?? 0) / p.v);
 }
 
-/** Error rate in percent per period, matched to invocations by period start. */
-function errorRates(window: SignalWindow): number[] {
-  return shares(window.errors ?? [], window.invocations ?? []).map((share) => 100 * share);
+/**
+ * Error counts are small and Poisson-like, so a rate per period is noisy at low traffic:
+ * 1 error in 480 calls and 3 in 480 are the same thing. A period deviates when its errors
+ * exceed what the baseline rate predicts for its traffic by more than three Poisson
+ * standard deviations (and by `minRelativeChange`), or when the rate is over the SLO with
+ * at least three errors. Traffic alone (more calls, same rate) never deviates.
+ */
+function readErrorElevation(
+  window: SignalWindow,
+  n: number,
+  options: DiagnosisOptions,
+  sloPercent: number,
+): SignalReading | null {
+  const errorsAt = new Map((window.errors ?? []).map((p) => [p.t, p.v]));
+  const periods = (window.invocations ?? [])
+    .filter((p) => p.v > 0)
+    .map((p) => ({ calls: p.v, errors: errorsAt.get(p.t) ?? 0 }));
+  if (periods.length < n) return null;
+  const recent = periods.slice(-n);
+  const base = periods.slice(0, -n);
+  const baseCalls = sum(base.map((p) => p.calls));
+  const hasBaseline = base.length >= 3 && baseCalls > 0;
+  const baseRate = hasBaseline ? sum(base.map((p) => p.errors)) / baseCalls : sloPercent / 100;
+  const zOf = (p: { calls: number; errors: number }) => {
+    const expected = baseRate * p.calls;
+    return (p.errors - expected) / Math.sqrt(Math.max(expected, 1));
+  };
+  const deviating = recent.filter((p) => {
+    const rate = p.errors / p.calls;
+    const aboveNoise =
+      zOf(p) > options.bandSigmas && rate > baseRate * (1 + options.minRelativeChange) && p.errors >= 3;
+    const overSlo = 100 * rate > sloPercent && p.errors >= 3;
+    return hasBaseline ? aboveNoise || overSlo : overSlo;
+  });
+  const sized = deviating.length > 0 ? deviating : recent;
+  return {
+    baseline: 100 * baseRate,
+    recent: (100 * sum(sized.map((p) => p.errors))) / sum(sized.map((p) => p.calls)),
+    persistence: deviating.length / n,
+    zScore: mean(sized.map(zOf)),
+  };
 }
 
 /** An evidence entry only when the signal had data (JSON has no NaN). */

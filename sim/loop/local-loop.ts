@@ -1,0 +1,205 @@
+import '../polyfills.js';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { createLoopDeps, type LoopConfig, type LoopDeps } from '../../lambdas/adapters/loop-deps.js';
+import type { LedgerRecord } from '../../lambdas/core/types.js';
+import { createStartExecutionHandler } from '../../lambdas/handlers/start-execution.js';
+import { HANDLER_CATALOG, STATE_NAMES } from '../../lib/handler-catalog.js';
+import { LOCAL_REGION, type LocalSynthResult, localSynth } from '../../lib/local-synth.js';
+import { SimulatedAccount } from '../account.js';
+import { SimClock } from '../clock.js';
+import { parseAlarmSpecs } from '../cloudwatch/alarms-from-template.js';
+import { compensatorSpecs } from '../compensator-specs.js';
+import { type Scenario, scenarioStartMillis } from '../scenario.js';
+import { createSimulatedClients } from '../sdk-boundary.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from './dynalite-ledger.js';
+import { deliveredByRules, scheduledEvent, schedulePeriodsMs } from './event-rules.js';
+import { HANDLER_FACTORIES } from './handler-factories.js';
+import {
+  type ExecutionEvent,
+  type ExecutionResult,
+  type JSONValue,
+  LocalWorkflow,
+} from './local-workflow.js';
+import { SimScheduler } from './scheduler.js';
+
+/** Step of the simulated world; CloudWatch aggregates to 1-minute periods on top of it. */
+const STEP_MS = 10_000;
+/** After the scenario ends, running executions get this long (simulated) to finish. */
+const DRAIN_MS = 60 * 60_000;
+const LEDGER_TABLE = 'micromotion-ledger';
+
+export interface LocalLoopOptions {
+  /** Alarm transitions, as the account emits them. */
+  readonly onAlarm?: (at: number, event: AlarmEventLike) => void;
+  /** Notable fleet events (faults, PC allocation, flag rollouts). */
+  readonly onFleet?: (at: number, text: string) => void;
+  /** Every execution event of every execution. */
+  readonly onExecutionEvent?: (event: ExecutionEvent) => void;
+  /** Structured log lines of the handlers; dropped by default. */
+  readonly onHandlerLog?: (entry: Record<string, unknown>) => void;
+}
+
+export interface AlarmEventLike {
+  readonly detail: { alarmName: string; state: { value: string }; previousState: { value: string } };
+}
+
+/**
+ * The whole control loop, wired locally: the state machine the CDK app synthesizes for the
+ * scenario's compensators, executed by aws-local-stepfunctions; the handler modules bundled
+ * for Lambda; dynalite as the ledger; the simulated account answering every other SDK call
+ * at the client boundary; the synthesized EventBridge rules deciding what starts an
+ * execution; and one simulated clock for all of it.
+ */
+export class LocalLoop {
+  private readonly runs: Promise<ExecutionResult>[] = [];
+  private readonly delivered: unknown[] = [];
+  private readonly schedules: number[];
+  private now: number;
+
+  private constructor(
+    readonly scenario: Scenario,
+    readonly account: SimulatedAccount,
+    readonly clock: SimClock,
+    readonly synth: LocalSynthResult,
+    readonly deps: LoopDeps,
+    private readonly db: LocalDynamoDb,
+    private readonly workflow: LocalWorkflow,
+    private readonly scheduler: SimScheduler,
+    private readonly startExecutionHandler: (event: unknown) => Promise<unknown>,
+  ) {
+    this.now = clock.now();
+    this.schedules = schedulePeriodsMs(synth.eventRules);
+  }
+
+  static async create(scenario: Scenario, options: LocalLoopOptions = {}): Promise<LocalLoop> {
+    const synth = localSynth(compensatorSpecs(scenario), { ledgerTableName: LEDGER_TABLE });
+    const clock = new SimClock(scenarioStartMillis(scenario));
+    const account = new SimulatedAccount(scenario, { clock, alarms: parseAlarmSpecs(synth.alarms) });
+    const prefix = synth.handlerEnvironment.POLICY_PARAMETER_PREFIX ?? '/micromotion/targets/';
+    for (const policy of synth.policies)
+      account.putParameter(`${prefix}${policy.target}`, JSON.stringify(policy));
+
+    const db = await startLocalDynamoDb();
+    try {
+      await db.createTable(synth.ledgerTable);
+      const simulated = createSimulatedClients(account, LOCAL_REGION);
+      const config: LoopConfig = {
+        ledgerTableName: LEDGER_TABLE,
+        policyParameterPrefix: prefix,
+        ledgerRetentionDays: Number(synth.handlerEnvironment.LEDGER_RETENTION_DAYS ?? '90'),
+        globalDryRun: synth.handlerEnvironment.GLOBAL_DRY_RUN === 'true',
+        stateMachineArn: synth.stateMachineArn,
+        alarmNamePrefix: 'micromotion-',
+      };
+      const deps = createLoopDeps(
+        { ...simulated, dynamodb: db.client },
+        config,
+        clock,
+        options.onHandlerLog ?? (() => {}),
+      );
+      const handlers: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
+      for (const spec of HANDLER_CATALOG) {
+        if (!spec.stateName) continue;
+        const handler = HANDLER_FACTORIES[spec.id](deps);
+        handlers[spec.stateName] = async (input) => (await handler(input)) as JSONValue;
+      }
+      // The Escalate task is an SNS integration: the interpreter hands it the rendered Parameters.
+      handlers[STATE_NAMES.escalate] = async (input) => {
+        const out = await simulated.sns.send(
+          new PublishCommand(input as { TopicArn: string; Message: string }),
+        );
+        return { MessageId: out.MessageId ?? '' };
+      };
+      const scheduler = new SimScheduler();
+      const workflow = new LocalWorkflow(
+        synth.asl,
+        synth.stateMachineArn,
+        handlers,
+        scheduler,
+        clock,
+        options.onExecutionEvent,
+      );
+      const startExecution = createStartExecutionHandler(deps);
+      const loop = new LocalLoop(
+        scenario,
+        account,
+        clock,
+        synth,
+        deps,
+        db,
+        workflow,
+        scheduler,
+        startExecution,
+      );
+      account.onStartExecution((execution) => {
+        loop.runs.push(workflow.start(execution.name, JSON.parse(execution.input) as JSONValue));
+      });
+      account.onEvent((event) => {
+        options.onAlarm?.(clock.now(), event as unknown as AlarmEventLike);
+        if (deliveredByRules(synth.eventRules, event)) loop.delivered.push(event);
+      });
+      account.onTimeline((at, text) => options.onFleet?.(at, text));
+      return loop;
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+
+  /** Moves the world to `untilMs`: steps it, delivers events, and runs executions until they sleep. */
+  async advanceTo(untilMs: number, options: { deliver?: boolean } = {}): Promise<void> {
+    const deliver = options.deliver ?? true;
+    while (this.now < untilMs) {
+      const wake = this.scheduler.nextWake();
+      const next = Math.min(this.now + STEP_MS, untilMs, wake ?? Number.POSITIVE_INFINITY);
+      this.account.advanceTo(next);
+      for (const period of this.schedules) {
+        // A rate schedule fires at each multiple of its period that this step crossed.
+        const tick = Math.floor(next / period) * period;
+        if (tick > this.now && tick <= next) this.delivered.push(scheduledEvent(tick, 'review-schedule'));
+      }
+      this.now = next;
+      const events = this.delivered.splice(0);
+      if (deliver) for (const event of events) await this.startExecutionHandler(event);
+      this.scheduler.wake(next);
+      await this.scheduler.idle();
+    }
+  }
+
+  /** Lets running executions finish (no new triggers are delivered meanwhile). */
+  async drain(): Promise<ExecutionResult[]> {
+    const limit = this.now + DRAIN_MS;
+    while (this.scheduler.active > 0 && this.now < limit) {
+      await this.advanceTo(Math.min(this.now + STEP_MS, limit), { deliver: false });
+    }
+    return Promise.all(this.runs);
+  }
+
+  /** Starts an execution directly, as `StartExecution` would (tests, manual triggers). */
+  startExecution(
+    name: string,
+    input: { target: string; trigger: Record<string, unknown> },
+  ): Promise<ExecutionResult> {
+    const run = this.workflow.start(name, input as unknown as JSONValue);
+    this.runs.push(run);
+    return run;
+  }
+
+  /** Delivers an event to the start-execution handler, as EventBridge would. */
+  deliver(event: unknown): Promise<unknown> {
+    return this.startExecutionHandler(event);
+  }
+
+  /** Every ledger record of the scenario's targets. */
+  async records(): Promise<LedgerRecord[]> {
+    const targets = this.synth.policies.map((p) => p.target);
+    const lists = await Promise.all(
+      targets.map((target) => this.deps.ledger.listRecords({ target, limit: 1000 })),
+    );
+    return lists.flat().sort((a, b) => a.triggeredAt.localeCompare(b.triggeredAt));
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

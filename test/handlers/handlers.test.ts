@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../lambdas/core/errors.js';
+import type { Decision, WorkflowState } from '../../lambdas/core/types.js';
+import { createAdjustProvisionedConcurrencyHandler } from '../../lambdas/handlers/adjust-provisioned-concurrency.js';
+import { createRecordHandler } from '../../lambdas/handlers/record.js';
+import { createRevertHandler } from '../../lambdas/handlers/revert.js';
+import { configFromEnv } from '../../lambdas/handlers/runtime.js';
+import { createStartExecutionHandler } from '../../lambdas/handlers/start-execution.js';
+import { HANDLER_FACTORIES } from '../../sim/loop/handler-factories.js';
+import { LocalLoop } from '../../sim/loop/local-loop.js';
+import { DEFAULT_SCENARIO } from '../../sim/loop/run-scenario.js';
+import { parseScenario } from '../../sim/scenario.js';
+
+/** Handlers called directly with real adapters over the simulated account and dynalite. */
+let loop: LocalLoop;
+
+beforeAll(async () => {
+  const data = JSON.parse(readFileSync(DEFAULT_SCENARIO, 'utf8')) as Record<string, unknown>;
+  loop = await LocalLoop.create(parseScenario({ ...data, durationMinutes: 30 }, 'test'));
+  await loop.advanceTo(Date.parse(loop.scenario.start) + 5 * 60_000, { deliver: false });
+});
+afterAll(async () => loop.close());
+
+function state(name: string, extra: Partial<WorkflowState> = {}): WorkflowState {
+  const at = new Date(loop.clock.now()).toISOString();
+  return {
+    target: 'orders',
+    trigger: { source: 'manual', at },
+    execution: { id: `arn:aws:states:us-east-1:123456789012:execution:micromotion:${name}`, name },
+    ...extra,
+  };
+}
+
+function actDecision(from: number, to: number): Decision {
+  return {
+    verdict: 'act',
+    rule: 'plan',
+    detail: 'test',
+    actuator: 'provisioned-concurrency',
+    plan: { actuator: 'provisioned-concurrency', from, to, why: 'test' },
+    bakeSeconds: 300,
+    leaseTaken: true,
+  };
+}
+
+describe('Handlers: bad input', () => {
+  const malformed: unknown[] = [
+    null,
+    'text',
+    {},
+    { target: 'orders' },
+    { target: 'orders', trigger: {}, execution: {} },
+  ];
+
+  for (const [id, factory] of Object.entries(HANDLER_FACTORIES)) {
+    it(`rejects malformed events in ${id} with InvalidEventError`, async () => {
+      const handler = factory(loop.deps);
+      for (const event of malformed) {
+        await expect(handler(event)).rejects.toBeInstanceOf(InvalidEventError);
+      }
+    });
+  }
+
+  it('rejects a foreign EventBridge event in start-execution, naming its source', async () => {
+    const handler = createStartExecutionHandler(loop.deps);
+    await expect(
+      handler({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} }),
+    ).rejects.toThrow(/not a CloudWatch alarm state change \(source aws\.ec2/);
+  });
+
+  it('rejects an actuator event whose decision does not plan that actuator', async () => {
+    const handler = createAdjustProvisionedConcurrencyHandler(loop.deps);
+    await expect(
+      handler(state('no-plan', { decision: { ...actDecision(4, 5), verdict: 'hold' } })),
+    ).rejects.toThrow(/does not plan a provisioned-concurrency action/);
+  });
+
+  it('rejects a planned change outside the policy bounds before touching anything', async () => {
+    const handler = createAdjustProvisionedConcurrencyHandler(loop.deps);
+    await expect(handler(state('too-far', { decision: actDecision(4, 30) }))).rejects.toMatchObject({
+      name: 'ActuationError',
+    });
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(4);
+  });
+
+  it('fails configuration with a named error for a bad retention setting', () => {
+    expect(() => configFromEnv({ LEDGER_RETENTION_DAYS: 'soon' })).toThrow(InvalidEventError);
+  });
+});
+
+describe('Handlers: crash between actuation and record', () => {
+  it('restores the recorded previous value from the ledger alone', async () => {
+    const adjust = createAdjustProvisionedConcurrencyHandler(loop.deps);
+    const acted = state('crash-1', { decision: actDecision(4, 9) });
+    const actuation = await adjust(acted);
+    expect(actuation).toMatchObject({ from: 4, to: 9 });
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(9);
+
+    // The execution dies here. A recovery knows only which execution it was.
+    const revert = createRevertHandler(loop.deps);
+    const result = await revert(state('crash-1'));
+
+    expect(result).toMatchObject({ reverted: true, restoredValue: 4 });
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(4);
+  });
+
+  it('keeps the first previous value when the actuator is retried after changing the setting', async () => {
+    const adjust = createAdjustProvisionedConcurrencyHandler(loop.deps);
+    const acted = state('retry-1', { decision: actDecision(4, 9) });
+    await adjust(acted);
+    const again = await adjust(acted);
+
+    expect(again).toMatchObject({ from: 4, to: 9 });
+    await createRevertHandler(loop.deps)(state('retry-1'));
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(4);
+  });
+
+  it('refuses to act when someone else changed the setting since the decision', async () => {
+    await loop.deps.provisionedConcurrency.set('orders-api', 'live', 6);
+    const adjust = createAdjustProvisionedConcurrencyHandler(loop.deps);
+
+    await expect(adjust(state('fight-1', { decision: actDecision(4, 9) }))).rejects.toThrow(
+      /changed by someone else/,
+    );
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(6);
+    await loop.deps.provisionedConcurrency.set('orders-api', 'live', 4);
+  });
+});
+
+describe('Handlers: record', () => {
+  it('writes one record per execution, and a retried record is a no-op', async () => {
+    const record = createRecordHandler(loop.deps);
+    const s = state('record-twice');
+
+    expect(await record(s)).toMatchObject({ written: 'written', outcome: 'no-op' });
+    expect(await record(s)).toMatchObject({ written: 'already-recorded' });
+    const records = await loop.deps.ledger.listRecords({ target: 'orders' });
+    expect(records.filter((r) => r.executionName === 'record-twice')).toHaveLength(1);
+  });
+
+  it('releases the lease the execution holds', async () => {
+    const now = loop.clock.now();
+    expect(await loop.deps.ledger.acquireLease('orders', 'lease-holder', now, 60_000)).toBe(true);
+    await createRecordHandler(loop.deps)(state('lease-holder'));
+    expect(await loop.deps.ledger.acquireLease('orders', 'someone-else', now, 60_000)).toBe(true);
+    await loop.deps.ledger.releaseLease('orders', 'someone-else');
+  });
+});
