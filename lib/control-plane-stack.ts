@@ -17,6 +17,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { HANDLER_BUNDLING } from './handler-bundling.js';
 import { HANDLER_CATALOG, type HandlerId, handlerSpec } from './handler-catalog.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import { type AslDefinition, buildWorkflowDefinition, type TokenResolver, workflowAsl } from './workflow.js';
@@ -508,12 +509,9 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
+        ...HANDLER_BUNDLING,
         format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
+        mainFields: [...HANDLER_BUNDLING.mainFields],
       },
     });
     if (id !== 'detect' && id !== 'verify') {
