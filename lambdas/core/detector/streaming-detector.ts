@@ -133,14 +133,12 @@ class Engine {
     let signal: DetectorSignal | null = null;
     let direction: 'up' | 'down' | null = null;
     let tests = 0;
-    let inverseSum = 0;
     const judge = (t: Tracked, stat: number) => {
       if (!ready || t.baseline.size < this.c.warmupPoints) return;
       tests++;
       const { tailFraction, extremeFloorFraction } = this.c;
       const up = upperTailProbability(t.baseline, stat, tailFraction, minScale, extremeFloorFraction);
       const down = lowerTailProbability(t.baseline, stat, tailFraction, minScale, extremeFloorFraction);
-      inverseSum += 1 / Math.min(up, down);
       if (Math.min(up, down) < best) {
         best = Math.min(up, down);
         signal = t.signal;
@@ -167,7 +165,7 @@ class Engine {
     // Bonferroni over the statistics: the smallest tail probability times their number. Each
     // statistic contributes its more extreme one-sided tail, uncorrected for having two sides;
     // that factor of 2 is a constant shift of the score (0.03) and is absorbed in alarmScore.
-    const pValue = process.env.HMP ? Math.min(1, tests / inverseSum) : Math.min(1, best * tests);
+    const pValue = Math.min(1, best * tests);
     const rawScore = pValue <= 0 ? 1 : Math.min(1, -Math.log10(pValue) / this.c.scoreDecades);
     const refractory = this.sinceAlarm < this.refractoryPoints;
     let score = rawScore;
