@@ -205,6 +205,9 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       this.ledger.grant(handlers[id], ...LEDGER_ACTIONS);
       this.encryptionKey.grant(handlers[id], ...LEDGER_KEY_ACTIONS);
     }
+    // Detect reads when the target last acted, so evidence already acted on is not counted twice.
+    this.ledger.grant(handlers.detect, 'dynamodb:Query');
+    this.encryptionKey.grant(handlers.detect, 'kms:Decrypt', 'kms:DescribeKey');
     const policyParameters = this.formatArn({
       service: 'ssm',
       resource: 'parameter',

@@ -61,6 +61,8 @@ export function diagnose(
   window: SignalWindow,
   policy: TargetPolicy,
   options: DiagnosisOptions = DEFAULT_DIAGNOSIS_OPTIONS,
+  /** Evidence before this time (epoch ms) was already acted on: the last action's start. */
+  evidenceSinceMs = Number.NEGATIVE_INFINITY,
 ): Diagnosis {
   const n = options.recentPeriods;
   const latency = readElevation(values(window, 'p95DurationMillis'), n, options, policy.slo.p95Millis);
@@ -134,7 +136,7 @@ export function diagnose(
       'p95 persistently above its baseline without cold-start pressure',
     );
   }
-  const recurring = readRecurringColdStarts(window, coldShares, policy, options);
+  const recurring = readRecurringColdStarts(window, policy, options, evidenceSinceMs);
   if (recurring) return { ...recurring, evidence: { ...evidence, ...recurring.evidence } };
   const overProvisioned = readOverProvisioning(utilization, spill, policy, options);
   if (overProvisioned) {
@@ -161,42 +163,40 @@ function make(
 }
 
 /**
- * Cold starts that come back with every burst: periods in the window where cold starts
- * were at least `coldShareForP99` of invocations and p99 went over its objective (or 1.5×
- * its baseline without one). Bursts are short, so this looks at the whole window, not the
- * recent periods: two such periods make a pattern.
+ * Cold starts that come back with every burst: periods where cold starts were at least
+ * `coldShareForP99` of invocations and p99 went over its objective (or 1.5× its baseline
+ * without one). Consecutive such periods are one burst; two bursts since the last action
+ * make a pattern. Bursts are short, so this reads the whole window, not the recent periods.
  */
 function readRecurringColdStarts(
   window: SignalWindow,
-  coldShares: readonly number[],
   policy: TargetPolicy,
   options: DiagnosisOptions,
+  evidenceSinceMs: number,
 ): Diagnosis | null {
   const p99 = window.p99DurationMillis ?? [];
-  if (p99.length < 2 || coldShares.length === 0) return null;
+  if (p99.length < 2) return null;
   const baseline = median(p99.map((p) => p.v));
   const limit = policy.slo.p99Millis ?? 1.5 * baseline;
-  const coldAt = new Map<number, number>();
-  const invocations = window.invocations ?? [];
-  const colds = new Map((window.coldStarts ?? []).map((p) => [p.t, p.v]));
-  for (const p of invocations) if (p.v > 0) coldAt.set(p.t, (colds.get(p.t) ?? 0) / p.v);
-  const hits = p99.filter((p) => p.v > limit && (coldAt.get(p.t) ?? 0) >= options.coldShareForP99);
-  if (hits.length < 2) return null;
+  const coldShareAt = new Map(
+    shareSeries(window.coldStarts ?? [], window.invocations ?? []).map((p) => [p.t, p.v] as const),
+  );
+  const periodMs = policy.detection.periodSeconds * 1000;
+  const hits = p99.filter(
+    (p) => p.t >= evidenceSinceMs && p.v > limit && (coldShareAt.get(p.t) ?? 0) >= options.coldShareForP99,
+  );
+  const bursts = hits.filter((p, i) => i === 0 || p.t - (hits[i - 1] as SeriesPoint).t > periodMs).length;
+  if (bursts < 2) return null;
   const worst = max(hits.map((p) => p.v));
   const spread = Math.max(robustSpread(p99.map((p) => p.v)), 0.05 * baseline, 1e-9);
   const strength = clamp((worst - baseline) / spread / 6, 0, 1);
-  const persistence = clamp(hits.length / 3, 0, 1);
   return {
     kind: 'cold-start-pressure',
     magnitude: round(ratio(worst, baseline) - 1),
-    persistence: round(persistence),
-    confidence: round(clamp(0.5 * clamp(hits.length / 2, 0, 1) + 0.5 * strength, 0, 1)),
-    evidence: {
-      p99PeakMillis: round(worst),
-      p99BaselineMillis: round(baseline),
-      coldStartBurstPeriods: hits.length,
-    },
-    summary: `p99 over ${round(limit)} ms with cold starts in ${hits.length} bursts of the window: warm capacity short`,
+    persistence: round(clamp(bursts / 3, 0, 1)),
+    confidence: round(clamp(0.5 * clamp(bursts / 2, 0, 1) + 0.5 * strength, 0, 1)),
+    evidence: { p99PeakMillis: round(worst), p99BaselineMillis: round(baseline), coldStartBursts: bursts },
+    summary: `p99 over ${round(limit)} ms with cold starts in ${bursts} bursts: warm capacity short`,
   };
 }
 
@@ -255,10 +255,14 @@ function values(window: SignalWindow, name: SignalName): number[] {
   return (window[name] ?? []).map((p) => p.v).filter((v) => Number.isFinite(v));
 }
 
-/** Per-period share of `part` in `whole`, matched by period start. */
-function shares(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): number[] {
+/** Per-period share of `part` in `whole`, matched by period start; periods without `whole` are skipped. */
+function shareSeries(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): SeriesPoint[] {
   const partAt = new Map(part.map((p) => [p.t, p.v]));
-  return whole.filter((p) => p.v > 0).map((p) => (partAt.get(p.t) ?? 0) / p.v);
+  return whole.filter((p) => p.v > 0).map((p) => ({ t: p.t, v: (partAt.get(p.t) ?? 0) / p.v }));
+}
+
+function shares(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): number[] {
+  return shareSeries(part, whole).map((p) => p.v);
 }
 
 /**

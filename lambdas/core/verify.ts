@@ -75,6 +75,8 @@ export function verifyEffect(diagnosis: Diagnosis, after: SignalWindow, policy: 
 
 /** The after-window must carry at least this share of the traffic peak that caused the cold starts. */
 export const MIN_RESTRESS = 0.7;
+/** A burst onset: a period with at least this many times the previous period's invocations. */
+export const MIN_ONSET_GROWTH = 1.5;
 
 /**
  * More provisioned concurrency shows as fewer cold starts when the traffic that caused them
@@ -101,12 +103,15 @@ function verifyColdStarts(
   afterValues.invocationsPeakPerPeriod = Number.isFinite(peakAfter) ? peakAfter : 0;
   const text = `cold-start share ${round(shareBefore)} → ${round(shareAfter)} % at traffic ${peakBefore} → ${peakAfter}/period, p95 ${round(p95Before)} → ${round(p95After)} ms`;
   if (p95After > p95Before * (1 + MIN_EFFECT)) return result('worse', false, `${text}: p95 worse`);
-  if (!(peakAfter >= MIN_RESTRESS * peakBefore)) {
-    return result(
-      'insufficient-data',
-      false,
-      `${text}: the traffic that caused the cold starts did not return`,
-    );
+  // Cold starts come with a rise in traffic; sustained traffic on warm environments says nothing.
+  const onset = invocations.some(
+    (p, i) =>
+      i > 0 &&
+      p.v >= MIN_ONSET_GROWTH * (invocations[i - 1] as SeriesPoint).v &&
+      p.v >= MIN_RESTRESS * peakBefore,
+  );
+  if (!onset) {
+    return result('insufficient-data', false, `${text}: no new traffic burst during the bake to test it on`);
   }
   if (shareBefore > 0 && shareAfter <= shareBefore / 2)
     return result('improved', true, `${text}: warm capacity held`);

@@ -1,5 +1,5 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
-import { countDataPoints, diagnose, NO_DIAGNOSIS } from '../core/diagnosis.js';
+import { countDataPoints, DEFAULT_DIAGNOSIS_OPTIONS, diagnose, NO_DIAGNOSIS } from '../core/diagnosis.js';
 import type { Detection } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
 import { lambdaEntry, withMiddleware } from './runtime.js';
@@ -24,7 +24,8 @@ export function createDetectHandler(deps: LoopDeps) {
     if (countDataPoints(window) === 0) {
       return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...frame };
     }
-    const diagnosis = diagnose(window, policy);
+    const actions = await deps.ledger.recentActionTimes(policy.target, start);
+    const diagnosis = diagnose(window, policy, DEFAULT_DIAGNOSIS_OPTIONS, actions.at(-1));
     const actionable = diagnosis.kind !== 'none';
     return { actionable, reason: actionable ? 'diagnosed' : 'no-deviation', diagnosis, ...frame };
   });

@@ -27,6 +27,7 @@ const STEP_MS = 10_000;
 /** After the scenario ends, running executions get this long (simulated) to finish. */
 const DRAIN_MS = 60 * 60_000;
 const LEDGER_TABLE = 'micromotion-ledger';
+const MINUTE = 60_000;
 
 export interface LocalLoopOptions {
   /** Alarm transitions, as the account emits them. */
@@ -35,6 +36,8 @@ export interface LocalLoopOptions {
   readonly onFleet?: (at: number, text: string) => void;
   /** Every execution event of every execution. */
   readonly onExecutionEvent?: (event: ExecutionEvent) => void;
+  /** Called after each simulated minute closes, with the minute's start (epoch ms). */
+  readonly onMinute?: (minuteStartMs: number) => void;
   /** Structured log lines of the handlers; dropped by default. */
   readonly onHandlerLog?: (entry: Record<string, unknown>) => void;
 }
@@ -66,6 +69,7 @@ export class LocalLoop {
     private readonly workflow: LocalWorkflow,
     private readonly scheduler: SimScheduler,
     private readonly startExecutionHandler: (event: unknown) => Promise<unknown>,
+    private readonly onMinute: (minuteStartMs: number) => void,
   ) {
     this.now = clock.now();
     this.schedules = schedulePeriodsMs(synth.eventRules);
@@ -130,6 +134,7 @@ export class LocalLoop {
         workflow,
         scheduler,
         startExecution,
+        options.onMinute ?? (() => {}),
       );
       account.onStartExecution((execution) => {
         loop.runs.push(workflow.start(execution.name, JSON.parse(execution.input) as JSONValue));
@@ -158,7 +163,11 @@ export class LocalLoop {
         const tick = Math.floor(next / period) * period;
         if (tick > this.now && tick <= next) this.delivered.push(scheduledEvent(tick, 'review-schedule'));
       }
+      const previous = this.now;
       this.now = next;
+      for (let m = Math.floor(previous / MINUTE) + 1; m <= Math.floor(next / MINUTE); m++) {
+        this.onMinute((m - 1) * MINUTE);
+      }
       const events = this.delivered.splice(0);
       if (deliver) for (const event of events) await this.startExecutionHandler(event);
       this.scheduler.wake(next);

@@ -20,7 +20,8 @@ export function formatResult(run: ScenarioRun, wallSeconds: number): string {
   const lines = [
     '',
     `Scenario ${r.scenario}: ${r.simulatedMinutes} simulated minutes in ${wallSeconds.toFixed(1)} s wall`,
-    `  executions ${r.executions}, ledger records ${r.ledgerRecords}, SLO minutes breached ${r.sloMinutesBreached}`,
+    `  executions ${r.executions}, ledger records ${r.ledgerRecords}`,
+    `  SLO minutes breached ${r.sloMinutesBreached} (without compensation: ${run.uncompensatedSloMinutesBreached})`,
     `  outcomes: ${
       Object.entries(run.outcomes)
         .map(([k, v]) => `${k} ${v}`)

@@ -1,9 +1,9 @@
 import type { LedgerRecord, Outcome } from '../../lambdas/core/types.js';
-import type { SimulatedAccount } from '../account.js';
+import { SimulatedAccount } from '../account.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario, type Scenario, scenarioStartMillis } from '../scenario.js';
 import { LocalLoop } from './local-loop.js';
 import type { ExecutionResult } from './local-workflow.js';
-import { describeEvent } from './timeline.js';
+import { describeEvent, describeMinute } from './timeline.js';
 
 export const DEFAULT_SCENARIO = DEFAULT_SCENARIO_PATH.pathname;
 
@@ -40,6 +40,8 @@ export interface ScenarioRun {
   /** Most state transitions of any execution that acted and kept its action. */
   readonly maxKeptTransitions: number | null;
   readonly account: SimulatedAccount;
+  /** SLO minutes breached by the same scenario with nothing compensating (same seed). */
+  readonly uncompensatedSloMinutesBreached: number;
 }
 
 export interface RunOptions {
@@ -57,6 +59,7 @@ export async function runScenario(source: string | Scenario, options: RunOptions
   const startMs = scenarioStartMillis(scenario);
   const emit = (at: number, source: TimelineEntry['source'], text: string) =>
     options.onTimeline?.({ at, offsetMs: at - startMs, source, text });
+  const loopRef: { account?: SimulatedAccount } = {};
   const loop = await LocalLoop.create(scenario, {
     onAlarm: (at, e) =>
       emit(at, 'alarm', `${e.detail.alarmName} ${e.detail.previousState.value} → ${e.detail.state.value}`),
@@ -65,15 +68,34 @@ export async function runScenario(source: string | Scenario, options: RunOptions
       const text = describeEvent(e.event);
       if (text) emit(e.at, 'workflow', `${e.execution}: ${text}`);
     },
+    onMinute: (minuteStart) => {
+      for (const fn of scenario.functions) {
+        const record = loopRef.account?.minutes(fn.target).at(-1);
+        if (!record || record.startMillis !== minuteStart) continue;
+        const offset = minuteStart - startMs;
+        if (record.sloBreached || offset % (5 * 60_000) === 0) {
+          emit(minuteStart, 'signal', describeMinute(fn.target, record));
+        }
+      }
+    },
     ...(options.onHandlerLog ? { onHandlerLog: options.onHandlerLog } : {}),
   });
+  loopRef.account = loop.account;
   try {
     await loop.advanceTo(startMs + scenario.durationMinutes * 60_000);
     const executions = await loop.drain();
-    return summarize(scenario, loop.account, executions, await loop.records());
+    const run = summarize(scenario, loop.account, executions, await loop.records());
+    return { ...run, uncompensatedSloMinutesBreached: uncompensated(scenario) };
   } finally {
     await loop.close();
   }
+}
+
+/** The same scenario on its own: no alarms, no workflow, nothing changes the fleet. */
+function uncompensated(scenario: Scenario): number {
+  const account = new SimulatedAccount(scenario);
+  account.advanceTo(account.endMillis);
+  return account.summary().sloMinutesBreached;
 }
 
 function summarize(
@@ -81,7 +103,7 @@ function summarize(
   account: SimulatedAccount,
   executions: ExecutionResult[],
   records: LedgerRecord[],
-): ScenarioRun {
+): Omit<ScenarioRun, 'uncompensatedSloMinutesBreached'> {
   const outcomes: Partial<Record<Outcome, number>> = {};
   for (const r of records) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   const acted = records

@@ -125,7 +125,7 @@ describe('Diagnosis: cold-start pressure', () => {
     );
 
     expect(diagnosis.kind).toBe('cold-start-pressure');
-    expect(diagnosis.evidence).toMatchObject({ coldStartBurstPeriods: 2, p99PeakMillis: 1600 });
+    expect(diagnosis.evidence).toMatchObject({ coldStartBursts: 2, p99PeakMillis: 1600 });
     expect(diagnosis.confidence).toBeGreaterThanOrEqual(0.6);
   });
 

@@ -218,13 +218,14 @@ describe('Verify: insufficient data', () => {
 });
 
 describe('Verify: cold-start pressure', () => {
-  /** 5 periods of 3000 invocations with `cold` cold starts each and p95 `p95`. */
+  /** A quiet period (500 calls), then a 2-period burst of `invocations` with `cold` cold starts at its onset. */
   function burstWindow(cold: number, invocations = 3000, p95 = 300): SignalWindow {
     const t = (i: number) => T0 + i * PERIOD_MS;
+    const calls = [500, invocations, invocations, 500, 500];
     return {
-      p95DurationMillis: [0, 1, 2, 3, 4].map((i) => ({ t: t(i), v: p95 })),
-      invocations: [0, 1, 2, 3, 4].map((i) => ({ t: t(i), v: invocations })),
-      coldStarts: [0, 1, 2, 3, 4].map((i) => ({ t: t(i), v: i === 0 ? cold : 0 })),
+      p95DurationMillis: calls.map((_, i) => ({ t: t(i), v: p95 })),
+      invocations: calls.map((v, i) => ({ t: t(i), v })),
+      coldStarts: calls.map((_, i) => ({ t: t(i), v: i === 1 ? cold : 0 })),
     };
   }
   const before = { p95RecentMillis: 300, coldStartSharePercentPeak: 3, invocationsPeakPerPeriod: 3000 };
@@ -251,7 +252,21 @@ describe('Verify: cold-start pressure', () => {
     );
 
     expect(verification).toMatchObject({ verdict: 'insufficient-data', keep: false });
-    expect(verification.summary).toContain('did not return');
+    expect(verification.summary).toContain('no new traffic burst');
+  });
+
+  it('reverts without evidence under sustained traffic that brought no burst onset', () => {
+    const t = (i: number) => T0 + i * PERIOD_MS;
+    const sustained: SignalWindow = {
+      p95DurationMillis: [0, 1, 2].map((i) => ({ t: t(i), v: 300 })),
+      invocations: [0, 1, 2].map((i) => ({ t: t(i), v: 3000 })),
+      coldStarts: [0, 1, 2].map((i) => ({ t: t(i), v: 0 })),
+    };
+
+    expect(verifyEffect(diagnosisOf('cold-start-pressure', before), sustained, policy)).toMatchObject({
+      verdict: 'insufficient-data',
+      keep: false,
+    });
   });
 
   it('reverts when p95 got worse, whatever the cold starts did', () => {
