@@ -4,7 +4,16 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -312,6 +321,16 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
           maxEventAge: Duration.hours(1),
         }),
       ],
+    });
+
+    new CfnOutput(this, 'LedgerTableName', {
+      value: this.ledger.tableName,
+      description: 'The action ledger (micromotion actions/pause/resume --table)',
+    });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EscalationTopicArn', {
+      value: this.escalationTopic.topicArn,
+      description: 'Subscribe on-call here: reverted actions and failed reverts',
     });
 
     const reviewMinutes = props.reviewIntervalMinutes ?? 15;
