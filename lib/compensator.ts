@@ -73,10 +73,16 @@ export interface CompensatorGuardrails {
 
 export interface CompensatorDetection {
   /**
-   * Minutes of history read by Detect and Verify.
+   * Minutes the diagnosis rules look at: a baseline and the recent periods.
    * @default 30
    */
   readonly windowMinutes?: number;
+  /**
+   * Minutes of history Detect reads for the streaming detector, which judges each signal
+   * against its own past; at least `windowMinutes`.
+   * @default 360
+   */
+  readonly historyMinutes?: number;
   /**
    * Period of one data point, in seconds (a multiple of 60).
    * @default 60
@@ -137,6 +143,7 @@ export const DEFAULT_GUARDRAILS = {
 
 export const DEFAULT_DETECTION = {
   windowMinutes: 30,
+  historyMinutes: 360,
   periodSeconds: 60,
 } as const satisfies TargetPolicy['detection'];
 
@@ -569,6 +576,12 @@ class PropsChecker {
         'Lengthen the window or shorten periodSeconds.',
       );
     }
+    this.number(
+      'detection.historyMinutes',
+      d.historyMinutes,
+      { min: d.windowMinutes, max: 20_160, integer: true },
+      `Set minutes of history for the detector, at least detection.windowMinutes (${d.windowMinutes}), e.g. 360.`,
+    );
     if (
       !Token.isUnresolved(bakeSeconds) &&
       !Token.isUnresolved(d.periodSeconds) &&

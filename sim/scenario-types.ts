@@ -63,7 +63,11 @@ export interface CompensatorScenarioSpec {
     readonly bakeSeconds?: number;
     readonly minConfidence?: number;
   };
-  readonly detection?: { readonly windowMinutes?: number; readonly periodSeconds?: number };
+  readonly detection?: {
+    readonly windowMinutes?: number;
+    readonly historyMinutes?: number;
+    readonly periodSeconds?: number;
+  };
 }
 
 export interface FunctionSpec {

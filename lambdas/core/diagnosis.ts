@@ -1,3 +1,4 @@
+import { type AnomalySignal, anomalyScores, detectorSupport, ratioSeries } from './signal-anomalies.js';
 import { clamp, max, mean, median, robustSpread, round, sum } from './stats.js';
 import type {
   Diagnosis,
@@ -57,12 +58,63 @@ export function countDataPoints(window: SignalWindow): number {
   return Object.values(window).reduce((n, points) => n + (points?.length ?? 0), 0);
 }
 
+/** The detector signals that back each diagnosis. */
+const PRIMARY_SIGNALS: Readonly<Record<DiagnosisKind, readonly AnomalySignal[]>> = {
+  'cold-start-pressure': ['p95', 'p99', 'coldStartShare'],
+  'latency-drift': ['p95'],
+  'error-drift': ['errorRate'],
+  'retry-amplification': ['errorRate'],
+  'canary-regression': ['p95', 'errorRate'],
+  'over-provisioned': ['pcUtilization'],
+};
+
+/** How much the streaming detector's agreement can add to a rule's confidence (never subtracts). */
+export const DETECTOR_CONFIDENCE_WEIGHT = 0.25;
+
+/**
+ * Diagnoses one target from its signal history. The rules read the last `windowMinutes`
+ * (a baseline and the recent periods) and decide the kind; the streaming detector scores
+ * every signal against its own longer past, its scores go into the evidence, and its
+ * agreement on the signals behind the kind raises the confidence. The detector alone never
+ * makes a diagnosis: a surprise that no rule can explain is evidence for on-call, not an action.
+ */
 export function diagnose(
-  window: SignalWindow,
+  history: SignalWindow,
   policy: TargetPolicy,
   options: DiagnosisOptions = DEFAULT_DIAGNOSIS_OPTIONS,
   /** Evidence before this time (epoch ms) was already acted on: the last action's start. */
   evidenceSinceMs = Number.NEGATIVE_INFINITY,
+): Diagnosis {
+  const window = lastMinutes(history, policy.detection.windowMinutes, policy.detection.periodSeconds);
+  const anomalies = anomalyScores(history, options.recentPeriods);
+  const found = diagnoseWindow(window, policy, options, evidenceSinceMs);
+  const evidence: Record<string, number> = { ...found.evidence };
+  for (const [signal, score] of Object.entries(anomalies)) {
+    evidence[`anomalyScore${signal.charAt(0).toUpperCase()}${signal.slice(1)}`] = score;
+  }
+  if (found.kind === 'none') return { ...found, evidence };
+  const support = Math.max(0, ...PRIMARY_SIGNALS[found.kind].map((s) => detectorSupport(anomalies[s])));
+  const confidence = found.confidence + DETECTOR_CONFIDENCE_WEIGHT * support * (1 - found.confidence);
+  return { ...found, evidence, confidence: round(clamp(confidence, 0, 1)) };
+}
+
+/** The points of the last `minutes` before the newest period (inclusive) of any signal. */
+function lastMinutes(history: SignalWindow, minutes: number, periodSeconds: number): SignalWindow {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const points of Object.values(history)) for (const p of points ?? []) newest = Math.max(newest, p.t);
+  const from = newest + periodSeconds * 1000 - minutes * 60_000;
+  const window: Partial<Record<SignalName, readonly SeriesPoint[]>> = {};
+  for (const [name, points] of Object.entries(history) as [SignalName, readonly SeriesPoint[]][]) {
+    window[name] = points.filter((p) => p.t >= from);
+  }
+  return window;
+}
+
+function diagnoseWindow(
+  window: SignalWindow,
+  policy: TargetPolicy,
+  options: DiagnosisOptions,
+  evidenceSinceMs: number,
 ): Diagnosis {
   const n = options.recentPeriods;
   const latency = readElevation(values(window, 'p95DurationMillis'), n, options, policy.slo.p95Millis);
@@ -179,7 +231,7 @@ function readRecurringColdStarts(
   const baseline = median(p99.map((p) => p.v));
   const limit = policy.slo.p99Millis ?? 1.5 * baseline;
   const coldShareAt = new Map(
-    shareSeries(window.coldStarts ?? [], window.invocations ?? []).map((p) => [p.t, p.v] as const),
+    ratioSeries(window.coldStarts ?? [], window.invocations ?? []).map((p) => [p.t, p.v] as const),
   );
   const periodMs = policy.detection.periodSeconds * 1000;
   const hits = p99.filter(
@@ -255,14 +307,8 @@ function values(window: SignalWindow, name: SignalName): number[] {
   return (window[name] ?? []).map((p) => p.v).filter((v) => Number.isFinite(v));
 }
 
-/** Per-period share of `part` in `whole`, matched by period start; periods without `whole` are skipped. */
-function shareSeries(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): SeriesPoint[] {
-  const partAt = new Map(part.map((p) => [p.t, p.v]));
-  return whole.filter((p) => p.v > 0).map((p) => ({ t: p.t, v: (partAt.get(p.t) ?? 0) / p.v }));
-}
-
 function shares(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): number[] {
-  return shareSeries(part, whole).map((p) => p.v);
+  return ratioSeries(part, whole).map((p) => p.v);
 }
 
 /**

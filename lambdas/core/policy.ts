@@ -68,6 +68,7 @@ function readPolicy(raw: unknown): TargetPolicy {
     },
     detection: {
       windowMinutes: positive(detection.windowMinutes, 'detection.windowMinutes'),
+      historyMinutes: readHistoryMinutes(detection),
       periodSeconds: positive(detection.periodSeconds, 'detection.periodSeconds'),
     },
   };
@@ -104,6 +105,21 @@ function readFlags(raw: unknown): FlagPolicy[] {
       deploymentStrategyId: requireString(flag.deploymentStrategyId, `flags[${i}].deploymentStrategyId`),
     };
   });
+}
+
+/** Older policies have no history setting: they read six hours, or their window if longer. */
+export const DEFAULT_HISTORY_MINUTES = 360;
+
+function readHistoryMinutes(detection: Record<string, unknown>): number {
+  const window = positive(detection.windowMinutes, 'detection.windowMinutes');
+  if (detection.historyMinutes === undefined) return Math.max(DEFAULT_HISTORY_MINUTES, window);
+  const history = positive(detection.historyMinutes, 'detection.historyMinutes');
+  if (history < window) {
+    throw new PolicyInvalidError(
+      `detection.historyMinutes ${history} is shorter than detection.windowMinutes ${window}`,
+    );
+  }
+  return history;
 }
 
 function positive(value: unknown, path: string): number {

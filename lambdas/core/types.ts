@@ -82,8 +82,13 @@ export interface TargetPolicy {
     readonly minConfidence: number;
   };
   readonly detection: {
-    /** Minutes of history read by Detect and Verify. */
+    /** Minutes the diagnosis rules look at (baseline plus recent periods). */
     readonly windowMinutes: number;
+    /**
+     * Minutes of history Detect reads for the streaming detector, which judges each signal
+     * against its own past (at least `windowMinutes`).
+     */
+    readonly historyMinutes: number;
     readonly periodSeconds: number;
   };
 }

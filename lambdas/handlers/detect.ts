@@ -11,7 +11,7 @@ export function createDetectHandler(deps: LoopDeps) {
     const { policy, version } = await deps.policies.get(state.target);
     const periodMs = policy.detection.periodSeconds * 1000;
     const end = Math.floor(deps.clock.now() / periodMs) * periodMs;
-    const start = end - policy.detection.windowMinutes * 60_000;
+    const start = end - policy.detection.historyMinutes * 60_000;
     const frame = {
       windowStart: new Date(start).toISOString(),
       windowEnd: new Date(end).toISOString(),

@@ -127,7 +127,7 @@ describe('Compensator: policy registration', () => {
         bakeSeconds: 120,
         minConfidence: 0.6,
       },
-      detection: { windowMinutes: 30, periodSeconds: 60 },
+      detection: { windowMinutes: 30, historyMinutes: 360, periodSeconds: 60 },
     } satisfies TargetPolicy);
   });
 
