@@ -55,22 +55,43 @@ function flipFlag(diagnosis: Diagnosis, policy: TargetPolicy, current: CurrentVa
   };
 }
 
+type PcBounds = NonNullable<TargetPolicy['provisionedConcurrency']>;
+
+/** Both PC plans need bounds and a known current value; otherwise there is no actuator to use. */
+function pcContext(
+  policy: TargetPolicy,
+  current: CurrentValues,
+): { bounds: PcBounds; from: number } | { hold: PlanResult } {
+  const bounds = policy.provisionedConcurrency;
+  if (!bounds) {
+    return {
+      hold: {
+        kind: 'hold',
+        rule: 'no-actuator',
+        detail: `${policy.target} has no provisioned-concurrency bounds`,
+      },
+    };
+  }
+  if (current.provisionedConcurrency === null) {
+    return {
+      hold: { kind: 'hold', rule: 'no-actuator', detail: 'current provisioned concurrency is unknown' },
+    };
+  }
+  return { bounds, from: current.provisionedConcurrency };
+}
+
+function pcPlan(from: number, to: number, why: string): PlanResult {
+  return { kind: 'act', plan: { actuator: 'provisioned-concurrency', from, to, why } };
+}
+
 function raiseProvisionedConcurrency(
   diagnosis: Diagnosis,
   policy: TargetPolicy,
   current: CurrentValues,
 ): PlanResult {
-  const bounds = policy.provisionedConcurrency;
-  if (!bounds)
-    return {
-      kind: 'hold',
-      rule: 'no-actuator',
-      detail: `${policy.target} has no provisioned-concurrency bounds`,
-    };
-  if (current.provisionedConcurrency === null) {
-    return { kind: 'hold', rule: 'no-actuator', detail: 'current provisioned concurrency is unknown' };
-  }
-  const from = current.provisionedConcurrency;
+  const ctx = pcContext(policy, current);
+  if ('hold' in ctx) return ctx.hold;
+  const { bounds, from } = ctx;
   const peak = diagnosis.evidence.concurrencyPeak ?? Number.NaN;
   const wanted = Number.isFinite(peak) && peak > from ? Math.ceil(peak * PC_HEADROOM) : from + bounds.maxStep;
   const to = Math.min(bounds.max, Math.max(bounds.min, Math.min(wanted, from + bounds.maxStep)));
@@ -81,15 +102,8 @@ function raiseProvisionedConcurrency(
       detail: `provisioned concurrency ${from} is already at max ${bounds.max}`,
     };
   }
-  return {
-    kind: 'act',
-    plan: {
-      actuator: 'provisioned-concurrency',
-      from,
-      to,
-      why: `raise provisioned concurrency ${from} → ${to} (peak concurrency ${Number.isFinite(peak) ? peak : 'unknown'})`,
-    },
-  };
+  const peakText = Number.isFinite(peak) ? peak : 'unknown';
+  return pcPlan(from, to, `raise provisioned concurrency ${from} → ${to} (peak concurrency ${peakText})`);
 }
 
 function lowerProvisionedConcurrency(
@@ -97,17 +111,9 @@ function lowerProvisionedConcurrency(
   policy: TargetPolicy,
   current: CurrentValues,
 ): PlanResult {
-  const bounds = policy.provisionedConcurrency;
-  if (!bounds)
-    return {
-      kind: 'hold',
-      rule: 'no-actuator',
-      detail: `${policy.target} has no provisioned-concurrency bounds`,
-    };
-  if (current.provisionedConcurrency === null) {
-    return { kind: 'hold', rule: 'no-actuator', detail: 'current provisioned concurrency is unknown' };
-  }
-  const from = current.provisionedConcurrency;
+  const ctx = pcContext(policy, current);
+  if ('hold' in ctx) return ctx.hold;
+  const { bounds, from } = ctx;
   const peakUtilization = diagnosis.evidence.pcUtilizationPeak ?? 0;
   // The epsilon keeps float noise (6 × 0.1 / 0.6 = 1.0000000000000002) from adding an instance.
   const needed = Math.ceil((from * peakUtilization) / PC_TARGET_UTILIZATION_AFTER_REDUCE - 1e-9);
@@ -117,13 +123,10 @@ function lowerProvisionedConcurrency(
       from <= bounds.min ? `already at min ${bounds.min}` : `needed for the observed peak (${needed})`;
     return { kind: 'hold', rule: 'at-bound', detail: `provisioned concurrency ${from} is ${why}` };
   }
-  return {
-    kind: 'act',
-    plan: {
-      actuator: 'provisioned-concurrency',
-      from,
-      to,
-      why: `lower provisioned concurrency ${from} → ${to} (peak utilization ${Math.round(100 * peakUtilization)} %)`,
-    },
-  };
+  const utilization = Math.round(100 * peakUtilization);
+  return pcPlan(
+    from,
+    to,
+    `lower provisioned concurrency ${from} → ${to} (peak utilization ${utilization} %)`,
+  );
 }

@@ -4,26 +4,15 @@ import { PolicyInvalidError } from '../../lambdas/core/errors.js';
 import { parsePolicy } from '../../lambdas/core/policy.js';
 import { anomalyScores, detectorSupport } from '../../lambdas/core/signal-anomalies.js';
 import type { SeriesPoint, SignalWindow } from '../../lambdas/core/types.js';
+import { mulberry32 } from '../fixtures/mulberry32.js';
 import { makePolicy } from '../fixtures/policy.js';
 
 const T0 = Date.UTC(2026, 10, 23, 0, 0, 0);
 const HISTORY = 360;
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Six hours of one-minute signals: noisy p95 around 200 ms, 1000 calls, 0.5 % errors; `shift` adds to the last 5 p95s. */
 function history(seed: number, shift = 0): SignalWindow {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const at = (i: number) => T0 + i * 60_000;
   const p95: SeriesPoint[] = [];
   const calls: SeriesPoint[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countDataPoints, DEFAULT_DIAGNOSIS_OPTIONS, diagnose } from '../../lambdas/core/diagnosis.js';
 import type { SeriesPoint, SignalWindow } from '../../lambdas/core/types.js';
+import { mulberry32 } from '../fixtures/mulberry32.js';
 import { makePolicy } from '../fixtures/policy.js';
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -20,18 +21,6 @@ function shift(baseline: number, recent: readonly number[]): number[] {
 
 function flat(value: number, count = BASELINE_PERIODS + RECENT_PERIODS): number[] {
   return Array<number>(count).fill(value);
-}
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A healthy 30-period window: p95 100 ms (SLO 300), 0.5 % errors, no spillover, 1 cold start a period. */
