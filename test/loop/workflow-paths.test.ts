@@ -82,6 +82,24 @@ describe('Workflow: happy path', () => {
   });
 });
 
+describe('Workflow: relaxing over-provisioning', () => {
+  it('lowers idle provisioned concurrency one bounded step per review and keeps it while the SLO holds', async () => {
+    const data = JSON.parse(
+      readFileSync(new URL('../../sim/scenarios/over-provisioned-night.json', import.meta.url), 'utf8'),
+    ) as Record<string, unknown>;
+    const l = await start(parseScenario({ ...data, durationMinutes: 60 }, 'test'));
+    await l.advanceTo(at(l, 60));
+    await l.drain();
+
+    const kept = (await l.records()).filter((r) => r.outcome === 'kept');
+    expect(kept.map((r) => [r.diagnosis?.kind, r.before, r.after])).toEqual([
+      ['over-provisioned', 30, 20],
+      ['over-provisioned', 20, 10],
+    ]);
+    expect(await l.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(10);
+  });
+});
+
 describe('Workflow: hold path', () => {
   it('holds a real deviation when the target is paused and says which rule held it', async () => {
     const l = await start(withBursts([10, 25]));
