@@ -16,6 +16,14 @@ export const ANOMALY_SIGNALS = [
 export type AnomalySignal = (typeof ANOMALY_SIGNALS)[number];
 export type AnomalyScores = Readonly<Partial<Record<AnomalySignal, number>>>;
 
+/** Shares of bad events: long runs at exactly zero are normal for them. */
+const RATE_SIGNALS: ReadonlySet<AnomalySignal> = new Set([
+  'errorRate',
+  'throttleRate',
+  'spilloverShare',
+  'coldStartShare',
+]);
+
 /**
  * Runs the streaming detector over each signal's history, point by point (each score uses
  * only the past), and keeps the highest score of the last `recentPeriods`. A signal without
@@ -37,7 +45,9 @@ export function anomalyScores(history: SignalWindow, recentPeriods: number): Ano
   for (const name of ANOMALY_SIGNALS) {
     const points = series[name];
     if (points.length === 0) continue;
-    const recent = scoreSeries(points).slice(-recentPeriods);
+    // A rate of bad events that sits at exactly 0 for a long time is good news, not a stuck metric.
+    const config = RATE_SIGNALS.has(name) ? { watchStillness: false } : {};
+    const recent = scoreSeries(points, config).slice(-recentPeriods);
     scores[name] = round(Math.max(0, ...recent));
   }
   return scores;

@@ -80,6 +80,15 @@ export interface DetectorConfig {
    */
   readonly refractoryFactor: number;
   /**
+   * Also watch stillness: how many points in a row repeat exactly the same value, judged against
+   * the runs of the last two days like every other statistic. Flags a metric stuck at one value
+   * (a disk idle at 0, a gauge that stopped updating) for longer than it ever was. Turn it off for
+   * series where a long run of one value is good news rather than a fault, such as an error rate
+   * that stays at 0.
+   * @default true
+   */
+  readonly watchStillness: boolean;
+  /**
    * Sampling interval assumed when the first points do not show one (all stamped the same time).
    * @default 1
    */
@@ -104,18 +113,19 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   alarmScore: 0.4,
   refractoryMinutes: 360,
   refractoryFactor: 0.3,
+  watchStillness: true,
   fallbackIntervalMinutes: 1,
   maxSpanPoints: 20_000,
 };
 
-function check(ok: boolean, field: keyof DetectorConfig, value: number, fix: string): void {
+function check(ok: boolean, field: keyof DetectorConfig, value: number | boolean, fix: string): void {
   if (!ok) throw new DetectorConfigError(`DetectorConfig.${field} is ${value}: ${fix}`);
 }
 
 /** Merges overrides into the defaults and checks every field; throws {@link DetectorConfigError}. */
 export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): DetectorConfig {
   const c: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
-  const positive = (f: keyof DetectorConfig) =>
+  const positive = (f: Exclude<keyof DetectorConfig, 'watchStillness'>) =>
     check(Number.isFinite(c[f]) && c[f] > 0, f, c[f], 'use a finite number above 0');
   for (const f of [
     'historyMinutes',
@@ -152,6 +162,7 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
   ] as const) {
     check(c[f] >= 0 && c[f] <= 1, f, c[f], 'use a share in [0, 1]');
   }
+  check(typeof c.watchStillness === 'boolean', 'watchStillness', c.watchStillness, 'use true or false');
   check(c.alarmScore > 0 && c.alarmScore <= 1, 'alarmScore', c.alarmScore, 'use a score in (0, 1]');
   check(
     Number.isFinite(c.refractoryMinutes) && c.refractoryMinutes >= 0,

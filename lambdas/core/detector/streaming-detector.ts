@@ -1,5 +1,6 @@
 import { type DetectorConfig, resolveDetectorConfig } from './config.js';
 import { DelayLine, RollingMean } from './rolling-mean.js';
+import { RunLength } from './run-length.js';
 import { SortedWindow } from './sorted-window.js';
 import { lowerTailProbability, upperTailProbability } from './tail-probability.js';
 
@@ -8,9 +9,11 @@ import { lowerTailProbability, upperTailProbability } from './tail-probability.j
  * - `value`: the point itself (spikes and dips);
  * - `short-mean`: the mean of the last half hour (level shifts);
  * - `long-mean`: the mean of the last three hours (slow drift, bursts of activity);
- * - `roughness`: the mean absolute step over three hours (variance up or down).
+ * - `roughness`: the mean absolute step over three hours (variance up or down);
+ * - `stillness`: how many points in a row repeated exactly the same value (a metric stuck at one
+ *   value for longer than it ever was; only ever `up`).
  */
-export type DetectorSignal = 'value' | 'short-mean' | 'long-mean' | 'roughness';
+export type DetectorSignal = 'value' | 'short-mean' | 'long-mean' | 'roughness' | 'stillness';
 
 /** What the detector made of the latest point. */
 export interface DetectorReading {
@@ -51,6 +54,9 @@ const INTERVAL_PROBE_POINTS = 8;
 /** Smallest tail scale relative to the series' level: 0.01 % (a resolution floor for flat series). */
 const LEVEL_FLOOR_FRACTION = 1e-4;
 
+/** Smallest tail scale of the stillness statistic: one point, its resolution. */
+const STILLNESS_FLOOR_POINTS = 1;
+
 const IDLE: DetectorReading = {
   score: 0,
   rawScore: 0,
@@ -85,6 +91,7 @@ class Engine {
   private readonly value: SortedWindow;
   private readonly tracked: Tracked[];
   private readonly roughness: Tracked;
+  private readonly stillness: RunLength | null;
   private readonly refractoryPoints: number;
   private previous = Number.NaN;
   private sinceAlarm = Number.POSITIVE_INFINITY;
@@ -112,6 +119,7 @@ class Engine {
       withMean('short-mean', c.shortMeanMinutes),
       withMean('long-mean', c.longMeanMinutes),
     ];
+    this.stillness = c.watchStillness ? new RunLength(history) : null;
     this.refractoryPoints = c.refractoryMinutes === 0 ? 0 : points(c.refractoryMinutes, 1);
   }
 
@@ -160,6 +168,26 @@ class Engine {
     if (!Number.isNaN(this.previous)) track(this.roughness, Math.abs(x - this.previous));
     this.previous = x;
     this.value.push(x);
+    const still = this.stillness;
+    if (still !== null) {
+      still.push(x);
+      if (ready && still.baseline.size >= this.c.warmupPoints) {
+        tests++;
+        // One-sided: a run shorter than usual is just a change of value, which the others judge.
+        const up = upperTailProbability(
+          still.baseline,
+          still.current,
+          this.c.tailFraction,
+          STILLNESS_FLOOR_POINTS,
+          this.c.extremeFloorFraction,
+        );
+        if (up < best) {
+          best = up;
+          signal = 'stillness';
+          direction = 'up';
+        }
+      }
+    }
 
     if (tests === 0) return { ...IDLE, skipped: 'warmup' };
     // Bonferroni over the statistics: the smallest tail probability times their number. Each
@@ -180,13 +208,13 @@ class Engine {
 }
 
 /**
- * A streaming detector of small, persistent deviations (level shifts, drift, variance changes)
- * and spikes. Each statistic is compared with its own values over the last two days: inside the
- * range seen, its tail probability is its empirical rank; beyond it, an exponential tail fitted to
- * the top 5 % of the baseline extrapolates. The smallest probability, corrected for the number of
- * statistics, becomes the score −log10(p)/10. After a score reaches the alarm level the detector
- * damps its scores for six hours, so one episode raises one alarm. Deterministic, O(history) work
- * and memory per point, no clock or randomness.
+ * A streaming detector of small, persistent deviations (level shifts, drift, variance changes),
+ * spikes, and metrics stuck at one value. Each statistic is compared with its own values over the
+ * last two days: inside the range seen, its tail probability is its empirical rank; beyond it, an
+ * exponential tail fitted to the top 5 % of the baseline extrapolates. The smallest probability,
+ * corrected for the number of statistics, becomes the score −log10(p)/10. After a score reaches the
+ * alarm level the detector damps its scores for six hours, so one episode raises one alarm.
+ * Deterministic, O(history) work and memory per point, no clock or randomness.
  */
 export function createDetector(config: Partial<DetectorConfig> = {}): StreamingDetector {
   const c = resolveDetectorConfig(config);

@@ -100,6 +100,40 @@ describe('Detector: deviations', () => {
   });
 });
 
+describe('Detector: stuck metrics', () => {
+  /** A disk that idles at 0 for five hours between 100-minute bursts, then stays idle from `stuckAt` on. */
+  function idleDisk(stuckAt = Number.POSITIVE_INFINITY): number[] {
+    return noise(6 * DAY_5MIN, 18, 50, 10).map((v, i) => (i >= stuckAt || i % 80 < 60 ? 0 : v));
+  }
+  /** The start of an idle spell on day 5. */
+  const STUCK_AT = 15 * 80;
+
+  it('flags a value stuck for longer than any run of the last two days, as stillness', () => {
+    const detector = createDetector();
+    const readings = points(idleDisk(STUCK_AT)).map((p) => {
+      const score = detector.update(p.t, p.v);
+      return { score, signal: detector.last.signal };
+    });
+    const at = firstAlarm(
+      readings.map((r) => r.score),
+      STUCK_AT,
+    );
+    expect(at).toBeGreaterThan(STUCK_AT + 60);
+    expect(at).toBeLessThan(STUCK_AT + 2 * 60);
+    expect(readings[at]?.signal).toBe('stillness');
+  });
+
+  it('stays quiet while runs are no longer than those it has seen', () => {
+    const scores = scoreSeries(points(idleDisk()));
+    expect(firstAlarm(scores, 2 * DAY_5MIN)).toBe(-1);
+  });
+
+  it('ignores stillness when watchStillness is off', () => {
+    const scores = scoreSeries(points(idleDisk(STUCK_AT)), { watchStillness: false });
+    expect(firstAlarm(scores, STUCK_AT)).toBe(-1);
+  });
+});
+
 describe('Detector: quiet on normal behaviour', () => {
   it('raises at most one chance alarm in ten days of stationary noise', () => {
     const scores = scoreSeries(points(noise(10 * DAY_5MIN, 11)));
@@ -191,5 +225,8 @@ describe('Detector: configuration', () => {
     expect(() => resolveDetectorConfig({ tailFraction: 0.7 })).toThrow(/tailFraction is 0\.7/);
     expect(() => resolveDetectorConfig({ warmupPoints: 1.5 })).toThrow(/warmupPoints/);
     expect(() => resolveDetectorConfig({ refractoryMinutes: -5 })).toThrow(/refractoryMinutes/);
+    expect(() => resolveDetectorConfig({ watchStillness: 'yes' as unknown as boolean })).toThrow(
+      'DetectorConfig.watchStillness is yes: use true or false',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DelayLine, RollingMean } from '../../../lambdas/core/detector/rolling-mean.js';
+import { RunLength } from '../../../lambdas/core/detector/run-length.js';
 import { SortedWindow } from '../../../lambdas/core/detector/sorted-window.js';
 import {
   lowerTailProbability,
@@ -77,5 +78,36 @@ describe('Detector statistics: rolling mean and delay', () => {
   it('hands values back after the delay', () => {
     const d = new DelayLine(2);
     expect([d.push(1), d.push(2), d.push(3), d.push(4)]).toEqual([undefined, undefined, 1, 2]);
+  });
+});
+
+describe('Detector statistics: run length (stillness)', () => {
+  function sortedBaseline(r: RunLength): number[] {
+    return Array.from({ length: r.baseline.size }, (_, k) => r.baseline.at(k));
+  }
+
+  it('counts the repeats of the same value in a row, 0 when the value changes', () => {
+    const r = new RunLength(100);
+    const seen = [5, 5, 5, 7, 7, 5].map((v) => {
+      r.push(v);
+      return r.current;
+    });
+    expect(seen).toEqual([0, 1, 2, 0, 1, 0]);
+  });
+
+  it('adds a run to the baseline only once it has ended, so a stuck value is never judged against itself', () => {
+    const r = new RunLength(100);
+    for (const v of [1, 2, 2, 2, 3, 3, 3, 3, 3, 3]) r.push(v);
+    expect(r.current).toBe(5);
+    expect(sortedBaseline(r)).toEqual([0, 0, 1, 2]);
+  });
+
+  it('feeds a long finished run in two points at a time and keeps at most `capacity` of it', () => {
+    const r = new RunLength(10);
+    for (let i = 0; i < 50; i++) r.push(0);
+    r.push(1);
+    expect(sortedBaseline(r)).toEqual([40, 41]);
+    for (const v of [2, 3, 4]) r.push(v);
+    expect(sortedBaseline(r)).toEqual([40, 41, 42, 43, 44, 45, 46, 47]);
   });
 });
