@@ -269,6 +269,7 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
             record: handlers.record,
           },
           escalationTopic: this.escalationTopic,
+          ledger: this.ledger,
         }),
       ),
       timeout: props.executionTimeout ?? Duration.hours(2),

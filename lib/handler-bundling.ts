@@ -13,6 +13,9 @@ export const HANDLER_BUNDLING = {
   mainFields: ['module', 'main'],
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
   minify: true,
+  // Error class names are the workflow's Retry/Catch contract (and what the ledger records):
+  // minification must not rename them.
+  keepNames: true,
   sourceMap: true,
   bundleAwsSDK: true,
 } as const;

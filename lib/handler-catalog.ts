@@ -102,6 +102,8 @@ export function handlerForState(stateName: string): HandlerSpec | undefined {
 
 /** Workflow state names, exactly as they appear in the state machine definition. */
 export const STATE_NAMES = {
+  checkInput: 'Check input',
+  describeInvalid: 'Describe invalid input',
   describe: 'Describe execution',
   detect: 'Detect micromotion',
   anythingToCorrect: 'Anything to correct?',
@@ -115,5 +117,6 @@ export const STATE_NAMES = {
   revert: 'Revert',
   escalate: 'Escalate',
   record: 'Record outcome',
+  recordDirectly: 'Record failure directly',
   ledgerWriteFailed: 'Ledger write failed',
 } as const;

@@ -5,6 +5,7 @@
  * observe → diagnose → decide under guardrails → act → bake → verify → keep or revert → record.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -20,6 +21,8 @@ export interface WorkflowDefinitionProps {
   readonly handlers: Readonly<Record<WorkflowHandlerId, lambda.IFunction>>;
   /** Where `Escalate` publishes. */
   readonly escalationTopic: sns.ITopic;
+  /** The ledger: the last-resort record is written to it directly when `Record outcome` fails. */
+  readonly ledger: dynamodb.ITable;
 }
 
 /** Error name the workflow ends with when the ledger record cannot be written. */
@@ -43,7 +46,7 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
       resultPath,
     });
     task.addRetry({
-      errors: ['TransientAwsError'],
+      errors: ['TransientAwsError', 'Lambda.TooManyRequestsException'],
       interval: Duration.seconds(2),
       backoffRate: 2,
       maxAttempts: 3,
@@ -57,7 +60,37 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     cause: 'Record outcome failed after its retries; the last error is in the execution history.',
   });
 
-  // Record outcome: the one state every path ends in. Retried hard: a lost record is a lost audit.
+  // Last resort when Record outcome cannot write: the state machine writes a minimal item to the
+  // ledger itself (no Lambda in the way), so even this failure leaves a trace on-call can list.
+  const recordDirectly = new tasks.DynamoPutItem(scope, STATE_NAMES.recordDirectly, {
+    stateName: STATE_NAMES.recordDirectly,
+    table: props.ledger,
+    item: {
+      pk: tasks.DynamoAttributeValue.fromString(
+        sfn.JsonPath.format('target#{}', sfn.JsonPath.stringAt('$.target')),
+      ),
+      sk: tasks.DynamoAttributeValue.fromString(
+        sfn.JsonPath.format('unrecorded#{}', sfn.JsonPath.stringAt('$$.Execution.Name')),
+      ),
+      status: tasks.DynamoAttributeValue.fromString('unrecorded'),
+      executionId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
+      recordError: tasks.DynamoAttributeValue.fromString(
+        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.recordError')),
+      ),
+    },
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  recordDirectly.addRetry({
+    errors: [sfn.Errors.ALL],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 3,
+  });
+  recordDirectly.addCatch(ledgerWriteFailed, { errors: CATCH_ALL, resultPath: '$.directRecordError' });
+  recordDirectly.next(ledgerWriteFailed);
+
+  // Record outcome: the one state every path ends in. Transient failures are retried hard (a lost
+  // record is a lost audit); errors a retry cannot fix go straight to the last resort.
   const record = new tasks.LambdaInvoke(scope, STATE_NAMES.record, {
     stateName: STATE_NAMES.record,
     lambdaFunction: props.handlers.record,
@@ -65,14 +98,14 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     retryOnServiceExceptions: true,
     resultPath: '$.record',
   });
-  record.addRetry({ errors: ['InvalidEventError'], maxAttempts: 0 });
+  record.addRetry({ errors: ['InvalidEventError', 'LedgerConflictError'], maxAttempts: 0 });
   record.addRetry({
     errors: [sfn.Errors.ALL],
     interval: Duration.seconds(2),
     backoffRate: 2,
     maxAttempts: 6,
   });
-  record.addCatch(ledgerWriteFailed, { errors: CATCH_ALL, resultPath: '$.error' });
+  record.addCatch(recordDirectly, { errors: CATCH_ALL, resultPath: '$.recordError' });
 
   const escalate = new tasks.SnsPublish(scope, STATE_NAMES.escalate, {
     stateName: STATE_NAMES.escalate,
@@ -81,6 +114,12 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     message: sfn.TaskInput.fromJsonPathAt('$'),
     resultSelector: { 'messageId.$': '$.MessageId' },
     resultPath: '$.escalation',
+  });
+  escalate.addRetry({
+    errors: [sfn.Errors.TASKS_FAILED],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 3,
   });
   escalate.addCatch(record, { errors: CATCH_ALL, resultPath: '$.escalationError' });
   escalate.next(record);
@@ -152,8 +191,37 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
       },
     },
   });
-  return describe.next(detect);
+  describe.next(detect);
+
+  // Input that cannot be described still gets its record (as a failed execution).
+  const describeInvalid = new sfn.Pass(scope, STATE_NAMES.describeInvalid, {
+    stateName: STATE_NAMES.describeInvalid,
+    parameters: {
+      target: INVALID_INPUT_TARGET,
+      trigger: { source: 'manual', 'at.$': '$$.Execution.StartTime' },
+      execution: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' },
+      error: {
+        Error: 'InvalidEventError',
+        Cause: 'the execution input needs a target (string) and a trigger (object)',
+      },
+    },
+  });
+  describeInvalid.next(record);
+
+  return new sfn.Choice(scope, STATE_NAMES.checkInput, { stateName: STATE_NAMES.checkInput })
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.target'),
+        sfn.Condition.isString('$.target'),
+        sfn.Condition.isPresent('$.trigger'),
+      ),
+      describe,
+    )
+    .otherwise(describeInvalid);
 }
+
+/** Ledger target of executions whose input named no valid target. */
+export const INVALID_INPUT_TARGET = 'invalid-input';
 
 /** A state machine definition as a plain object (Amazon States Language). */
 export interface AslDefinition {

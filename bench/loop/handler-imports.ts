@@ -52,6 +52,7 @@ export function stackBuildOptions(repoRoot: string): BuildOptions {
     platform: 'node',
     format: HANDLER_BUNDLING.format,
     minify: HANDLER_BUNDLING.minify,
+    keepNames: HANDLER_BUNDLING.keepNames,
     sourcemap: HANDLER_BUNDLING.sourceMap,
     external: stackExternalModules(repoRoot),
     banner: { js: HANDLER_BUNDLING.banner },

@@ -1,6 +1,14 @@
 import { InvalidEventError } from './errors.js';
+import { TARGET_NAME_PATTERN } from './policy.js';
 import type { WorkflowState } from './types.js';
-import { requireBoolean, requireIsoTime, requireOneOf, requireRecord, requireString } from './validate.js';
+import {
+  isRecord,
+  requireBoolean,
+  requireIsoTime,
+  requireOneOf,
+  requireRecord,
+  requireString,
+} from './validate.js';
 
 type Part = 'detection' | 'decision' | 'actuation' | 'verification';
 
@@ -36,4 +44,34 @@ export function parseWorkflowState(input: unknown, needs: readonly Part[] = []):
     requireIsoTime(actuation.at, 'event.actuation.at');
   }
   return state as unknown as WorkflowState;
+}
+
+/** Ledger target of an execution whose input named no valid target (same as the workflow's). */
+export const INVALID_INPUT_TARGET = 'invalid-input';
+
+/**
+ * For "Record outcome" only: turns a state document that fails validation into the minimal
+ * state of a failed execution, so that even malformed input ends with a ledger record. Only
+ * the execution's identity is required: without it there is nothing to key a record on.
+ */
+export function salvageWorkflowState(input: unknown, problem: Error, nowIso: string): WorkflowState {
+  const state = isRecord(input) ? input : {};
+  const execution = requireRecord(state.execution, 'event.execution');
+  const id = requireString(execution.id, 'event.execution.id');
+  const name = requireString(execution.name, 'event.execution.name');
+  const target =
+    typeof state.target === 'string' && TARGET_NAME_PATTERN.test(state.target)
+      ? state.target
+      : INVALID_INPUT_TARGET;
+  const trigger = isRecord(state.trigger) ? state.trigger : {};
+  const at = typeof trigger.at === 'string' && !Number.isNaN(Date.parse(trigger.at)) ? trigger.at : nowIso;
+  const earlier = isRecord(state.error) && typeof state.error.Error === 'string' ? state.error : null;
+  return {
+    target,
+    trigger: { source: 'manual', at },
+    execution: { id, name },
+    error: earlier
+      ? { Error: String(earlier.Error), Cause: String(earlier.Cause ?? '') }
+      : { Error: problem.name, Cause: problem.message },
+  };
 }

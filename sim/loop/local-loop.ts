@@ -1,4 +1,5 @@
 import '../polyfills.js';
+import { PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { createLoopDeps, type LoopConfig, type LoopDeps } from '../../lambdas/adapters/loop-deps.js';
 import type { LedgerRecord } from '../../lambdas/core/types.js';
@@ -65,7 +66,7 @@ export class LocalLoop {
     readonly clock: SimClock,
     readonly synth: LocalSynthResult,
     readonly deps: LoopDeps,
-    private readonly db: LocalDynamoDb,
+    readonly db: LocalDynamoDb,
     private readonly workflow: LocalWorkflow,
     private readonly scheduler: SimScheduler,
     private readonly startExecutionHandler: (event: unknown) => Promise<unknown>,
@@ -113,6 +114,11 @@ export class LocalLoop {
           new PublishCommand(input as { TopicArn: string; Message: string }),
         );
         return { MessageId: out.MessageId ?? '' };
+      };
+      // The last-resort record is a DynamoDB integration: it writes the rendered Parameters itself.
+      handlers[STATE_NAMES.recordDirectly] = async (input) => {
+        await db.client.send(new PutItemCommand(input as unknown as PutItemCommandInput));
+        return {};
       };
       const scheduler = new SimScheduler();
       const workflow = new LocalWorkflow(

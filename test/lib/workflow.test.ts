@@ -1,8 +1,9 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
+import { INVALID_INPUT_TARGET as CORE_INVALID_INPUT_TARGET } from '../../lambdas/core/workflow-state.js';
 import { ControlPlaneStack } from '../../lib/control-plane-stack.js';
 import { HANDLER_CATALOG, STATE_NAMES } from '../../lib/handler-catalog.js';
-import type { AslDefinition, AslState } from '../../lib/workflow.js';
+import { type AslDefinition, type AslState, INVALID_INPUT_TARGET } from '../../lib/workflow.js';
 import { testApp } from './helpers.js';
 
 const fakeArn = (intrinsic: Record<string, unknown>): string => {
@@ -39,10 +40,14 @@ function matches(rule: Record<string, unknown>, data: Record<string, unknown>): 
     .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], data);
   if ('StringEquals' in rule) return value === rule.StringEquals;
   if ('BooleanEquals' in rule) return value === rule.BooleanEquals;
+  if ('IsPresent' in rule) return (value !== undefined) === rule.IsPresent;
+  if ('IsString' in rule) return (typeof value === 'string') === rule.IsString;
   throw new Error(`unsupported rule ${JSON.stringify(rule)}`);
 }
 
 const happyState = {
+  target: 'orders',
+  trigger: { source: 'alarm', at: '2026-11-23T08:00:00Z' },
   detection: { actionable: true },
   decision: { verdict: 'act', actuator: 'provisioned-concurrency', bakeSeconds: 300 },
   verification: { keep: true },
@@ -67,7 +72,7 @@ describe('Workflow definition', () => {
 
   it('names the states exactly as the runner and handlers expect', () => {
     expect(Object.keys(asl.States).sort()).toEqual(Object.values(STATE_NAMES).sort());
-    expect(asl.StartAt).toBe('Describe execution');
+    expect(asl.StartAt).toBe('Check input');
     for (const spec of HANDLER_CATALOG) {
       if (spec.stateName) expect(asl.States[spec.stateName]?.Type).toBe('Task');
     }
@@ -76,6 +81,7 @@ describe('Workflow definition', () => {
   it('takes at most 12 state transitions on the happy path (act → keep)', () => {
     const path = walk(asl, happyState);
     expect(path).toEqual([
+      'Check input',
       'Describe execution',
       'Detect micromotion',
       'Anything to correct?',
@@ -101,15 +107,52 @@ describe('Workflow definition', () => {
   });
 
   it('records a hold or a non-actionable detection without acting', () => {
-    expect(walk(asl, { detection: { actionable: false } }).at(-1)).toBe('Record outcome');
+    expect(walk(asl, { ...happyState, detection: { actionable: false } }).at(-1)).toBe('Record outcome');
     expect(
-      walk(asl, { detection: { actionable: true }, decision: { verdict: 'hold', actuator: 'none' } }),
+      walk(asl, {
+        ...happyState,
+        detection: { actionable: true },
+        decision: { verdict: 'hold', actuator: 'none' },
+      }),
     ).not.toContain('Bake');
+  });
+
+  it('sends input without a target or trigger straight to a record of the failure', () => {
+    expect(walk(asl, { target: 'orders' })).toEqual([
+      'Check input',
+      'Describe invalid input',
+      'Record outcome',
+    ]);
+    expect(asl.States['Describe invalid input']).toMatchObject({
+      Parameters: { target: INVALID_INPUT_TARGET, error: { Error: 'InvalidEventError' } },
+    });
+    expect(INVALID_INPUT_TARGET).toBe(CORE_INVALID_INPUT_TARGET);
+  });
+
+  it('writes a last-resort item when Record outcome fails, and does not retry what cannot succeed', () => {
+    const record = asl.States['Record outcome'];
+    expect(record?.Catch?.[0]).toMatchObject({
+      Next: 'Record failure directly',
+      ResultPath: '$.recordError',
+    });
+    const noRetry = record?.Retry?.findIndex((r) => r.ErrorEquals.includes('LedgerConflictError')) ?? -1;
+    const retryAll = record?.Retry?.findIndex((r) => r.ErrorEquals.includes('States.ALL')) ?? -1;
+    expect(record?.Retry?.[noRetry]).toMatchObject({
+      ErrorEquals: ['InvalidEventError', 'LedgerConflictError'],
+      MaxAttempts: 0,
+    });
+    expect(noRetry).toBeGreaterThanOrEqual(0);
+    expect(noRetry).toBeLessThan(retryAll);
+    expect(asl.States['Record failure directly']).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:putItem',
+      Next: 'Ledger write failed',
+    });
   });
 
   it('gives every Task a Catch on States.ALL', () => {
     const tasks = Object.entries(asl.States).filter(([, s]) => s.Type === 'Task');
-    expect(tasks).toHaveLength(8);
+    expect(tasks).toHaveLength(9);
     for (const [name, s] of tasks) {
       expect(
         s.Catch?.some((c) => c.ErrorEquals.includes('States.ALL')),

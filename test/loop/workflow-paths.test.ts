@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidParameterValueException } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalLoop } from '../../sim/loop/local-loop.js';
@@ -201,6 +202,82 @@ describe('Workflow: Catch paths', () => {
     const [record] = (await l.records()).filter((r) => r.executionName === 'orders-manual-throttled');
     expect(record?.diagnosis?.kind).toBe('cold-start-pressure');
     expect(record?.error).toBeNull();
+  });
+});
+
+describe('Workflow: malformed input and a refusing ledger still leave a record', () => {
+  it('records an execution started without a trigger under the invalid-input target', async () => {
+    const l = await start(withBursts([10]));
+    await l.advanceTo(at(l, 5), { deliver: false });
+
+    const run = l.startExecution('no-trigger', { target: 'orders' } as never);
+    await l.advanceTo(at(l, 6), { deliver: false });
+    const result = await run;
+
+    expect(result.status).toBe('SUCCEEDED');
+    const [record] = await l.deps.ledger.listRecords({ target: 'invalid-input' });
+    expect(record).toMatchObject({
+      executionName: 'no-trigger',
+      outcome: 'failed',
+      error: { Error: 'InvalidEventError' },
+    });
+  });
+
+  it('records a trigger without a time as a failed execution of its target', async () => {
+    const l = await start(withBursts([10]));
+    await l.advanceTo(at(l, 5), { deliver: false });
+
+    const run = l.startExecution('bad-trigger', { target: 'orders', trigger: { source: 'alarm' } });
+    await l.advanceTo(at(l, 6), { deliver: false });
+    await run;
+
+    const [record] = (await l.records()).filter((r) => r.executionName === 'bad-trigger');
+    expect(record).toMatchObject({ outcome: 'failed', error: { Error: 'InvalidEventError' } });
+  });
+
+  it('writes a last-resort item from the state machine when Record outcome cannot write', async () => {
+    const l = await start(withBursts([10]));
+    await l.advanceTo(at(l, 5), { deliver: false });
+    const input = manual(l);
+    // Another execution's record already holds this execution's key: Record outcome must refuse.
+    await l.deps.ledger.writeRecord(
+      {
+        target: 'orders',
+        executionId: 'someone-else',
+        executionName: 'collision',
+        actionId: 'orders/collision',
+        outcome: 'no-op',
+        trigger: input.trigger as never,
+        diagnosis: null,
+        decision: null,
+        actuator: null,
+        before: null,
+        after: null,
+        verification: null,
+        reverted: false,
+        escalated: false,
+        error: null,
+        policyVersion: null,
+        triggeredAt: input.trigger.at,
+        recordedAt: input.trigger.at,
+      },
+      0,
+    );
+
+    const run = l.startExecution('collision', input);
+    await l.advanceTo(at(l, 6), { deliver: false });
+    const result = await run;
+
+    expect(result.status).toBe('FAILED');
+    expect(result.states.slice(-2)).toEqual(['Record failure directly', 'Ledger write failed']);
+    const item = await l.db.client.send(
+      new GetItemCommand({
+        TableName: l.synth.ledgerTable.TableName,
+        Key: { pk: { S: 'target#orders' }, sk: { S: 'unrecorded#collision' } },
+      }),
+    );
+    expect(item.Item?.status?.S).toBe('unrecorded');
+    expect(item.Item?.recordError?.S).toContain('LedgerConflictError');
   });
 });
 
