@@ -198,7 +198,7 @@ export class Compensator extends Construct {
     if (props.provisionedConcurrency) check.provisionedConcurrency(props.provisionedConcurrency);
     check.flags(flags);
     check.guardrails(guardrails);
-    check.detection(detection, guardrails.bakeSeconds);
+    check.detection(detection, guardrails.bakeSeconds, props.controlPlane.metricLagSeconds);
     check.number(
       'anomalyBandWidth',
       bandWidth,
@@ -543,7 +543,7 @@ class PropsChecker {
     );
   }
 
-  detection(d: TargetPolicy['detection'], bakeSeconds: number): void {
+  detection(d: TargetPolicy['detection'], bakeSeconds: number, metricLagSeconds: number): void {
     this.number(
       'detection.periodSeconds',
       d.periodSeconds,
@@ -585,13 +585,14 @@ class PropsChecker {
     if (
       !Token.isUnresolved(bakeSeconds) &&
       !Token.isUnresolved(d.periodSeconds) &&
-      bakeSeconds < 2 * d.periodSeconds
+      bakeSeconds < 3 * d.periodSeconds + metricLagSeconds
     ) {
+      // Verify skips the period the change landed in and the metrics still arriving.
       this.fail(
         'guardrails.bakeSeconds',
-        `must cover at least 2 detection periods (${2 * d.periodSeconds}s)`,
+        `must cover the period of the change, 2 detection periods after it and the control plane's metric lag (${3 * d.periodSeconds + metricLagSeconds}s)`,
         bakeSeconds,
-        'Raise bakeSeconds or shorten detection.periodSeconds.',
+        'Raise bakeSeconds, shorten detection.periodSeconds, or lower the control plane metricLagSeconds.',
       );
     }
   }

@@ -52,6 +52,8 @@ export interface FeatureFlagRef {
 export interface IControlPlane {
   /** SSM parameter name prefix under which each target's policy is registered (starts and ends with `/`). */
   readonly policyParameterPrefix: string;
+  /** Seconds by which Detect and Verify end their windows before now (late-arriving metrics). */
+  readonly metricLagSeconds: number;
   /**
    * Lets the actuator handlers read and change provisioned concurrency on `alias` (and only there).
    * @param scope where the grant policies are created (e.g. the Compensator, in the service team's stack)
@@ -112,6 +114,12 @@ export interface ControlPlaneStackProps extends StackProps {
    * @default 15
    */
   readonly reviewIntervalMinutes?: number;
+  /**
+   * Lambda's metrics reach CloudWatch a few minutes late; Detect and Verify end their windows
+   * this many seconds before now so the last periods are complete.
+   * @default 120
+   */
+  readonly metricLagSeconds?: number;
 }
 
 /** Handlers that the workflow invokes (everything except `start-execution`). */
@@ -122,6 +130,7 @@ const LEDGER_WRITERS: readonly LoopHandlerId[] = [
   'adjust-provisioned-concurrency',
   'flip-feature-flag',
   'revert',
+  'recover',
   'record',
 ];
 const LEDGER_ACTIONS = [
@@ -149,14 +158,18 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
   public readonly alarmRule: events.Rule;
   /** The schedule that starts a review of every target, when enabled. */
   public readonly reviewRule?: events.Rule;
+  /** Executions that failed, timed out or were aborted (no Catch runs for those) go to `recover`. */
+  public readonly recoveryRule: events.Rule;
   /** Key that encrypts the ledger, the topic and the log groups. */
   public readonly encryptionKey: kms.IKey;
   public readonly policyParameterPrefix: string;
+  public readonly metricLagSeconds: number;
   /** The handler functions by catalog id. */
   public readonly handlers: Readonly<Record<HandlerId, nodejs.NodejsFunction>>;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps = {}) {
     super(scope, id, props);
+    this.metricLagSeconds = props.metricLagSeconds ?? 120;
     const prefix = props.policyParameterPrefix ?? DEFAULT_POLICY_PARAMETER_PREFIX;
     const retentionDays = props.ledgerRetentionDays ?? 90;
     validateProps(id, prefix, retentionDays, props.reservedConcurrentExecutions);
@@ -198,6 +211,9 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       POLICY_PARAMETER_PREFIX: prefix,
       LEDGER_RETENTION_DAYS: String(retentionDays),
       GLOBAL_DRY_RUN: props.dryRun ? 'true' : 'false',
+      // A target's lease lasts as long as an execution may run: no two can act at once.
+      LEASE_SECONDS: String((props.executionTimeout ?? Duration.hours(2)).toSeconds()),
+      METRIC_LAG_SECONDS: String(this.metricLagSeconds),
     };
     const handlers = {} as Record<HandlerId, nodejs.NodejsFunction>;
     for (const spec of HANDLER_CATALOG) {
@@ -324,6 +340,25 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       ],
     });
 
+    this.recoveryRule = new events.Rule(this, 'RecoveryRule', {
+      description: 'micromotion: an execution failed, timed out or was aborted; restore, record, unlock',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(handlers.recover, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+
     new CfnOutput(this, 'LedgerTableName', {
       value: this.ledger.tableName,
       description: 'The action ledger (micromotion actions/pause/resume --table)',
@@ -375,18 +410,35 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
     const read = 'lambda:GetProvisionedConcurrencyConfig';
     const write = 'lambda:PutProvisionedConcurrencyConfig';
     this.grantToHandler(scope, 'decide', [new iam.PolicyStatement({ actions: [read], resources })]);
+    // Lowering to 0 removes the configuration (DeleteProvisionedConcurrencyConfig).
     this.grantToHandler(scope, 'adjust-provisioned-concurrency', [
-      new iam.PolicyStatement({ actions: [read, write], resources }),
-    ]);
-    this.grantToHandler(scope, 'revert', [
       new iam.PolicyStatement({
         actions: [read, write, 'lambda:DeleteProvisionedConcurrencyConfig'],
         resources,
       }),
     ]);
+    for (const restorer of ['revert', 'recover'] as const) {
+      this.grantToHandler(scope, restorer, [
+        new iam.PolicyStatement({
+          actions: [read, write, 'lambda:DeleteProvisionedConcurrencyConfig'],
+          resources,
+        }),
+      ]);
+    }
   }
 
-  /** Grants the handlers read access, and the actuators write and deploy access, to one flags profile. */
+  /**
+   * Grants exactly the AppConfig calls of `AppConfigFeatureFlags`, on the resource types the
+   * service authorization reference lists for each action
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappconfig.html):
+   * - `decide` reads (`get`, `deploymentInProgress`): ListDeployments (application, environment),
+   *   GetHostedConfigurationVersion (application, profile, hosted version);
+   * - `flip-feature-flag` and `revert` also write (`set`): ListHostedConfigurationVersions and
+   *   CreateHostedConfigurationVersion (application, profile), DeleteHostedConfigurationVersion
+   *   (application, profile, hosted version), StartDeployment (application, environment, profile,
+   *   strategy).
+   * StopDeployment and GetDeployment are not called, so not granted.
+   */
   public grantFeatureFlag(flag: FeatureFlagRef, scope: Construct = this): void {
     const arn = (resourceName: string) =>
       Stack.of(scope).formatArn({
@@ -398,6 +450,8 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
     const application = arn(flag.applicationId);
     const environment = arn(`${flag.applicationId}/environment/${flag.environmentId}`);
     const profile = arn(`${flag.applicationId}/configurationprofile/${flag.configurationProfileId}`);
+    // The reference gives the `hostedconfigurationversion` resource type the profile's ARN;
+    // the per-version form below is granted too, in case a request is authorized against it.
     const versions = `${profile}/hostedconfigurationversion/*`;
     const strategy = Stack.of(scope).formatArn({
       service: 'appconfig',
@@ -405,22 +459,25 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       resourceName: flag.deploymentStrategyId,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    const readVersions = new iam.PolicyStatement({
-      actions: ['appconfig:ListHostedConfigurationVersions', 'appconfig:GetHostedConfigurationVersion'],
-      resources: [profile, versions],
-    });
-    const readDeployments = new iam.PolicyStatement({
-      actions: ['appconfig:ListDeployments'],
-      resources: [environment],
-    });
+    const readStatements = () => [
+      new iam.PolicyStatement({
+        actions: ['appconfig:ListDeployments'],
+        resources: [application, environment],
+      }),
+      new iam.PolicyStatement({
+        actions: ['appconfig:GetHostedConfigurationVersion'],
+        resources: [application, profile, versions],
+      }),
+    ];
     const writeStatements = () => [
+      ...readStatements(),
       new iam.PolicyStatement({
         actions: [
           'appconfig:ListHostedConfigurationVersions',
-          'appconfig:GetHostedConfigurationVersion',
           'appconfig:CreateHostedConfigurationVersion',
+          'appconfig:DeleteHostedConfigurationVersion',
         ],
-        resources: [profile, versions],
+        resources: [application, profile, versions],
       }),
       new iam.PolicyStatement({
         actions: ['appconfig:StartDeployment'],
@@ -429,17 +486,15 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
     ];
     const reason =
       'Hosted configuration version numbers of this one feature-flags profile are assigned at run time, so the versions are granted as <profile>/hostedconfigurationversion/*.';
-    acknowledgeWildcardResource(
-      this.grantToHandler(scope, 'decide', [readVersions, readDeployments]),
-      versions,
-      reason,
-    );
+    acknowledgeWildcardResource(this.grantToHandler(scope, 'decide', readStatements()), versions, reason);
     acknowledgeWildcardResource(
       this.grantToHandler(scope, 'flip-feature-flag', writeStatements()),
       versions,
       reason,
     );
-    acknowledgeWildcardResource(this.grantToHandler(scope, 'revert', writeStatements()), versions, reason);
+    for (const restorer of ['revert', 'recover'] as const) {
+      acknowledgeWildcardResource(this.grantToHandler(scope, restorer, writeStatements()), versions, reason);
+    }
   }
 
   /**
@@ -525,7 +580,9 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       logGroup,
       role,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
-      ...(id === 'start-execution' ? { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 } : {}),
+      ...(id === 'start-execution' || id === 'recover'
+        ? { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 }
+        : {}),
       environment: {
         ...options.environment,
         POWERTOOLS_SERVICE_NAME: 'micromotion',

@@ -45,11 +45,9 @@ export class ExampleServiceStack extends Stack {
       role,
       bundling: { format: nodejs.OutputFormat.ESM, target: 'node24', minify: true },
     });
-    this.alias = new lambda.Alias(this, 'Live', {
-      aliasName: 'live',
-      version: fn.currentVersion,
-      provisionedConcurrentExecutions: 2,
-    });
+    // No provisionedConcurrentExecutions here: the compensator owns provisioned concurrency on
+    // this alias, and a value in the template would reset the controller's on every deploy.
+    this.alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: fn.currentVersion });
 
     const application = new appconfig.CfnApplication(this, 'FlagsApp', { name: 'orders' });
     const environment = new appconfig.CfnEnvironment(this, 'FlagsEnv', {

@@ -15,7 +15,8 @@ export type HandlerId =
   | 'flip-feature-flag'
   | 'verify'
   | 'revert'
-  | 'record';
+  | 'record'
+  | 'recover';
 
 /** Names of the workflow states that invoke a Lambda handler. */
 export type HandlerStateName =
@@ -85,6 +86,12 @@ export const HANDLER_CATALOG: readonly HandlerSpec[] = [
     entry: 'lambdas/handlers/record.ts',
     stateName: 'Record outcome',
     description: 'Writes the ledger record of the execution and releases the lease',
+  },
+  {
+    id: 'recover',
+    entry: 'lambdas/handlers/recover.ts',
+    stateName: null,
+    description: 'Restores, records and unlocks after an execution failed, timed out or was aborted',
   },
 ];
 

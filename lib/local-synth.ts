@@ -27,6 +27,9 @@ export function localHandlerArn(id: HandlerId): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:micromotion-${id}`;
 }
 
+/** Local ARN of the state machine. */
+export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:micromotion`;
+
 /** Local ARN of the escalation topic. */
 export const LOCAL_ESCALATION_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${LOCAL_ESCALATION_TOPIC_NAME}`;
 
@@ -54,6 +57,8 @@ export interface LocalAlarm {
 /** An EventBridge rule as synthesized: an event pattern or a schedule expression. */
 export interface LocalEventRule {
   readonly logicalId: string;
+  /** The handler the rule invokes. */
+  readonly targetHandler: HandlerId;
   readonly eventPattern?: Readonly<Record<string, unknown>>;
   readonly scheduleExpression?: string;
 }
@@ -111,7 +116,9 @@ export function localSynth(
       context: { 'aws:cdk:bundling-stacks': [] },
       builtinCloudFormationValidation: false,
     });
-    const stack = new ControlPlaneStack(app, 'Micromotion', options.controlPlane ?? {});
+    // The simulated CloudWatch publishes each period as it closes (no ingestion delay), so the
+    // handlers need no metric lag locally; its alarms see the same data at the same moment.
+    const stack = new ControlPlaneStack(app, 'Micromotion', { metricLagSeconds: 0, ...options.controlPlane });
     for (const spec of specs) {
       const { target, functionName, aliasName, aliasVersion, ...props } = spec;
       const fn = lambda.Function.fromFunctionAttributes(stack, `${target}-function`, {
@@ -138,6 +145,7 @@ export function localSynth(
     }
     const topicLogicalId = stack.getLogicalId(stack.escalationTopic.node.defaultChild as CfnResource);
     const tableLogicalId = stack.getLogicalId(stack.ledger.node.defaultChild as CfnResource);
+    const stateMachineLogicalId = stack.getLogicalId(stack.stateMachine.node.defaultChild as CfnResource);
     const resolveToken = (intrinsic: Record<string, unknown>): string => {
       const ref = intrinsic.Ref;
       const getAtt = intrinsic['Fn::GetAtt'];
@@ -148,6 +156,7 @@ export function localSynth(
         if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
         if (ref === topicLogicalId) return LOCAL_ESCALATION_TOPIC_ARN;
         if (ref === tableLogicalId) return ledgerTableName;
+        if (ref === stateMachineLogicalId) return LOCAL_STATE_MACHINE_ARN;
         const arn = logicalIds.get(ref);
         if (arn) return arn;
       }
@@ -172,9 +181,21 @@ export function localSynth(
         policies.push(JSON.parse(String(value)) as TargetPolicy);
       } else if (resource.Type === 'AWS::Events::Rule') {
         const props = resource.Properties ?? {};
+        const targetArn = renderIntrinsics(
+          (props.Targets as { Arn?: unknown }[] | undefined)?.[0]?.Arn,
+          resolveToken,
+        );
+        const target = (Object.entries(handlerArns) as [HandlerId, string][]).find(
+          ([, arn]) => arn === targetArn,
+        );
+        if (!target)
+          throw new Error(`localSynth: rule ${logicalId} targets ${String(targetArn)}, not a handler.`);
         eventRules.push({
           logicalId,
-          ...(props.EventPattern ? { eventPattern: props.EventPattern as Record<string, unknown> } : {}),
+          targetHandler: target[0],
+          ...(props.EventPattern
+            ? { eventPattern: renderIntrinsics(props.EventPattern, resolveToken) as Record<string, unknown> }
+            : {}),
           ...(typeof props.ScheduleExpression === 'string'
             ? { scheduleExpression: props.ScheduleExpression }
             : {}),
@@ -211,7 +232,7 @@ export function localSynth(
       policies,
       alarms,
       eventRules,
-      stateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:micromotion`,
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
       ledgerTable,
       escalationTopicArn: LOCAL_ESCALATION_TOPIC_ARN,
       handlerArns,

@@ -13,8 +13,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { type HandlerId, STATE_NAMES } from './handler-catalog.js';
 
-/** Handlers invoked by the workflow (every catalog entry except `start-execution`). */
-export type WorkflowHandlerId = Exclude<HandlerId, 'start-execution'>;
+/** Handlers invoked by the workflow (every catalog entry except the two EventBridge targets). */
+export type WorkflowHandlerId = Exclude<HandlerId, 'start-execution' | 'recover'>;
 
 export interface WorkflowDefinitionProps {
   /** The function that backs each workflow state. */

@@ -188,8 +188,12 @@ export class SimulatedAccount {
       'AppConfig.GetHostedConfigurationVersion': (i) => this.#appConfig.getHostedConfigurationVersion(i),
       'AppConfig.CreateHostedConfigurationVersion': (i) =>
         this.#appConfig.createHostedConfigurationVersion(i),
+      'AppConfig.DeleteHostedConfigurationVersion': (i) =>
+        this.#appConfig.deleteHostedConfigurationVersion(i),
       'AppConfig.StartDeployment': (i) => this.#appConfig.startDeployment(i),
       'AppConfig.GetDeployment': (i) => this.#appConfig.getDeployment(i),
+      'AppConfig.ListDeployments': (i) => this.#appConfig.listDeployments(i),
+      'AppConfig.StopDeployment': (i) => this.#appConfig.stopDeployment(i),
       'SSM.GetParameter': (i) => this.#parameters.getParameter(i),
       'SSM.PutParameter': (i) => this.#parameters.putParameter(i),
       'SSM.GetParametersByPath': (i) => this.#parameters.getParametersByPath(i),

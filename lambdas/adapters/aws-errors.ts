@@ -15,6 +15,8 @@ const TRANSIENT_NAMES = new Set([
   'InternalFailure',
   'ServiceException',
   'TimeoutError',
+  // Lambda: another operation on the function is in progress.
+  'ResourceConflictException',
   'ECONNRESET',
 ]);
 

@@ -108,6 +108,8 @@ export class DynamoDbLedger implements LedgerPort {
               ':to': 'run#~',
             },
             ProjectionExpression: 'actuatedAtMs',
+            // Cooldown and budget must see an action written a moment ago by another execution.
+            ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         ),
@@ -186,6 +188,10 @@ export class DynamoDbLedger implements LedgerPort {
     };
   }
 
+  async isRecorded(key: LedgerKey): Promise<boolean> {
+    return (await this.get(runKey(key)))?.status === 'recorded';
+  }
+
   async writeRecord(record: LedgerRecord, expiresAtSeconds: number): Promise<'written' | 'already-recorded'> {
     const key = runKey({
       target: record.target,
@@ -223,18 +229,31 @@ export class DynamoDbLedger implements LedgerPort {
   async listRecords(options: { target?: string; limit?: number }): Promise<LedgerRecord[]> {
     const limit = options.limit ?? 50;
     if (!options.target) throw new LedgerConflictError('listing records needs a target');
-    const page = await this.run('Query records', () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-          ExpressionAttributeValues: { ':pk': targetPk(options.target as string), ':run': 'run#' },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      ),
-    );
-    return (page.Items ?? []).filter((i) => i.status === 'recorded').map((i) => toRecord(i));
+    const records: LedgerRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    // DynamoDB applies Limit before the filter, so page until enough records are found.
+    do {
+      const page = await this.run('Query records', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+            FilterExpression: '#status = :recorded',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pk': targetPk(options.target as string),
+              ':run': 'run#',
+              ':recorded': 'recorded',
+            },
+            ScanIndexForward: false,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) if (records.length < limit) records.push(toRecord(item));
+      start = page.LastEvaluatedKey;
+    } while (start && records.length < limit);
+    return records;
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {

@@ -12,7 +12,6 @@ import { errorName, isTransient, rethrowTransient } from './aws-errors.js';
 const REJECTIONS = new Set([
   'InvalidParameterValueException',
   'ResourceNotFoundException',
-  'ResourceConflictException',
   'AccessDeniedException',
 ]);
 

@@ -36,6 +36,13 @@ export interface LoopConfig {
   readonly globalDryRun: boolean;
   readonly stateMachineArn: string;
   readonly alarmNamePrefix: string;
+  /**
+   * How long a target's lease lasts: the workflow's execution timeout, so no execution can
+   * still be acting when another takes the lease.
+   */
+  readonly leaseSeconds: number;
+  /** Lambda metrics arrive a few minutes late; Detect and Verify end their windows this far back. */
+  readonly metricLagSeconds: number;
 }
 
 export type LogFn = (entry: Record<string, unknown>) => void;

@@ -23,6 +23,8 @@ export class TransientAwsError extends MicromotionError {}
 export class ActuationError extends MicromotionError {}
 /** A revert was requested but no previous value was recorded for the execution. */
 export class PreviousValueMissingError extends MicromotionError {}
+/** The setting was changed by someone else since the loop acted: the loop backs off instead of fighting. */
+export class ConcurrentChangeError extends MicromotionError {}
 /** A conditional ledger write lost to a concurrent writer in a way that is not idempotent. */
 export class LedgerConflictError extends MicromotionError {}
 

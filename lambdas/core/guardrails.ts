@@ -13,6 +13,8 @@ export interface DecisionContext {
   /** Start times (epoch ms) of this target's actuations, newest last, at least the last hour. */
   readonly recentActionTimes: readonly number[];
   readonly current: CurrentValues;
+  /** Flags whose environment has an AppConfig deployment running or baking (one at a time). */
+  readonly flagsDeploying?: readonly string[];
 }
 
 export interface CurrentValues {
@@ -72,6 +74,14 @@ export function decide(ctx: DecisionContext): Decision {
 
   const planned = planAction(diagnosis, policy, ctx.current);
   if (planned.kind === 'hold') return hold(planned.rule, planned.detail);
+  const flagKey = planned.plan.flagKey;
+  if (flagKey !== undefined && ctx.flagsDeploying?.includes(flagKey)) {
+    return hold(
+      'deployment-in-progress',
+      `an AppConfig deployment to the environment of ${flagKey} is running; never fight another deployment`,
+      planned.plan,
+    );
+  }
   if (ctx.globalDryRun || policy.guardrails.dryRun) {
     return hold('dry-run', `dry run: would ${planned.plan.why}`, planned.plan);
   }

@@ -94,7 +94,8 @@ function raiseProvisionedConcurrency(
   const { bounds, from } = ctx;
   const peak = diagnosis.evidence.concurrencyPeak ?? Number.NaN;
   const wanted = Number.isFinite(peak) && peak > from ? Math.ceil(peak * PC_HEADROOM) : from + bounds.maxStep;
-  const to = Math.min(bounds.max, Math.max(bounds.min, Math.min(wanted, from + bounds.maxStep)));
+  // Toward the wanted value within [min, max], never more than one step at a time.
+  const to = Math.min(Math.min(bounds.max, Math.max(bounds.min, wanted)), from + bounds.maxStep);
   if (to <= from) {
     return {
       kind: 'hold',
@@ -117,7 +118,7 @@ function lowerProvisionedConcurrency(
   const peakUtilization = diagnosis.evidence.pcUtilizationPeak ?? 0;
   // The epsilon keeps float noise (6 × 0.1 / 0.6 = 1.0000000000000002) from adding an instance.
   const needed = Math.ceil((from * peakUtilization) / PC_TARGET_UTILIZATION_AFTER_REDUCE - 1e-9);
-  const to = Math.max(bounds.min, needed, from - bounds.maxStep);
+  const to = Math.max(Math.max(bounds.min, needed), from - bounds.maxStep);
   if (to >= from) {
     const why =
       from <= bounds.min ? `already at min ${bounds.min}` : `needed for the observed peak (${needed})`;

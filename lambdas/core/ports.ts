@@ -28,7 +28,10 @@ export interface ProvisionedConcurrencyPort {
 }
 
 export interface FeatureFlagPort {
+  /** The flag's value in the environment's latest completed deployment (what clients see). */
   get(flag: FlagPolicy): Promise<boolean>;
+  /** True while a deployment to the flag's environment is running or baking (AppConfig allows one at a time). */
+  deploymentInProgress(flag: FlagPolicy): Promise<boolean>;
   /** Writes a new hosted configuration version and deploys it; returns a change reference. */
   set(flag: FlagPolicy, value: boolean): Promise<string>;
 }
@@ -77,6 +80,8 @@ export interface LedgerPort {
   beginAction(action: PendingAction): Promise<PendingAction>;
   markApplied(key: LedgerKey, changeRef: string): Promise<void>;
   getAction(key: LedgerKey): Promise<PendingAction | null>;
+  /** True when the execution's one record has been written. */
+  isRecorded(key: LedgerKey): Promise<boolean>;
   /** Writes the execution's one record; a retry of the same execution is a no-op. */
   writeRecord(record: LedgerRecord, expiresAtSeconds: number): Promise<'written' | 'already-recorded'>;
   listRecords(options: { target?: string; limit?: number }): Promise<LedgerRecord[]>;

@@ -126,6 +126,7 @@ export type GuardrailRule =
   | 'action-budget'
   | 'at-bound'
   | 'no-actuator'
+  | 'deployment-in-progress'
   | 'plan';
 
 export interface ActionPlan {

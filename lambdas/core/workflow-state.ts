@@ -1,6 +1,6 @@
 import { InvalidEventError } from './errors.js';
 import { TARGET_NAME_PATTERN } from './policy.js';
-import type { WorkflowState } from './types.js';
+import type { CaughtError, WorkflowState } from './types.js';
 import {
   isRecord,
   requireBoolean,
@@ -52,9 +52,10 @@ export const INVALID_INPUT_TARGET = 'invalid-input';
 /**
  * For "Record outcome" only: turns a state document that fails validation into the minimal
  * state of a failed execution, so that even malformed input ends with a ledger record. Only
- * the execution's identity is required: without it there is nothing to key a record on.
+ * the execution's identity is required: without it there is nothing to key a record on. An
+ * error the state already carries is kept; `problem` is recorded otherwise.
  */
-export function salvageWorkflowState(input: unknown, problem: Error, nowIso: string): WorkflowState {
+export function salvageWorkflowState(input: unknown, problem: CaughtError, nowIso: string): WorkflowState {
   const state = isRecord(input) ? input : {};
   const execution = requireRecord(state.execution, 'event.execution');
   const id = requireString(execution.id, 'event.execution.id');
@@ -70,8 +71,6 @@ export function salvageWorkflowState(input: unknown, problem: Error, nowIso: str
     target,
     trigger: { source: 'manual', at },
     execution: { id, name },
-    error: earlier
-      ? { Error: String(earlier.Error), Cause: String(earlier.Cause ?? '') }
-      : { Error: problem.name, Cause: problem.message },
+    error: earlier ? { Error: String(earlier.Error), Cause: String(earlier.Cause ?? '') } : problem,
   };
 }

@@ -1,7 +1,14 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
-import { ActuationError, InvalidEventError } from '../core/errors.js';
-import type { LedgerKey } from '../core/ports.js';
-import type { ActionPlan, Actuation, ActuatorKind, TargetPolicy, WorkflowState } from '../core/types.js';
+import { ActuationError, ConcurrentChangeError, InvalidEventError } from '../core/errors.js';
+import type { LedgerKey, PendingAction } from '../core/ports.js';
+import type {
+  ActionPlan,
+  Actuation,
+  ActuatorKind,
+  RevertResult,
+  TargetPolicy,
+  WorkflowState,
+} from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
 
 /** One actuator's view of its setting: read it, write it. */
@@ -39,31 +46,43 @@ export async function actuate(
   const target = setting(policy, plan);
   const key = ledgerKey(state);
   const existing = await deps.ledger.getAction(key);
-  const live = existing ? existing.previous : await target.read();
+  if (existing?.applied) return actuationOf(kind, existing, existing.changeRef ?? 'applied earlier');
+  const live = await target.read();
+  if (existing && live === existing.planned) {
+    // A retry after the change went through but before it was marked: mark it, change nothing.
+    const changeRef = `already ${live}`;
+    await deps.ledger.markApplied(key, changeRef);
+    return actuationOf(kind, existing, changeRef);
+  }
   if (!existing && live !== plan.from) {
-    throw new ActuationError(
+    throw new ConcurrentChangeError(
       `${kind} of ${policy.target} is ${live}, not the ${plan.from} the decision planned from: changed by someone else`,
     );
   }
-  const nowMs = deps.clock.now();
-  const recorded = await deps.ledger.beginAction({
-    key,
-    executionId: state.execution.id,
-    actuator: kind,
-    ...(plan.flagKey ? { flagKey: plan.flagKey } : {}),
-    previous: live,
-    planned: plan.to,
-    actuatedAtMs: nowMs,
-  });
+  const recorded =
+    existing ??
+    (await deps.ledger.beginAction({
+      key,
+      executionId: state.execution.id,
+      actuator: kind,
+      ...(plan.flagKey ? { flagKey: plan.flagKey } : {}),
+      previous: live,
+      planned: plan.to,
+      actuatedAtMs: deps.clock.now(),
+    }));
   const changeRef = await target.write(plan.to);
   await deps.ledger.markApplied(key, changeRef);
+  return actuationOf(kind, recorded, changeRef);
+}
+
+function actuationOf(kind: ActuatorKind, action: PendingAction, changeRef: string): Actuation {
   return {
     actuator: kind,
-    from: recorded.previous,
-    to: plan.to,
-    ...(plan.flagKey ? { flagKey: plan.flagKey } : {}),
+    from: action.previous,
+    to: action.planned,
+    ...(action.flagKey ? { flagKey: action.flagKey } : {}),
     changeRef,
-    at: new Date(recorded.actuatedAtMs).toISOString(),
+    at: new Date(action.actuatedAtMs).toISOString(),
   };
 }
 
@@ -82,5 +101,40 @@ export function flagSetting(deps: LoopDeps, policy: TargetPolicy, flagKey: strin
   return {
     read: () => deps.flags.get(flag),
     write: (value) => deps.flags.set(flag, Boolean(value)),
+  };
+}
+
+/**
+ * Restores the value recorded before an action. Backs off (ConcurrentChangeError) when the
+ * live value is neither the recorded one nor the one the action set: someone else moved it.
+ */
+export async function restorePrevious(
+  deps: LoopDeps,
+  target: string,
+  pending: PendingAction,
+): Promise<RevertResult> {
+  const { policy } = await deps.policies.get(target);
+  const setting =
+    pending.actuator === 'provisioned-concurrency'
+      ? pcSetting(deps, policy)
+      : flagSetting(deps, policy, pending.flagKey);
+  const live = await setting.read();
+  if (live !== pending.previous && live !== pending.planned) {
+    throw new ConcurrentChangeError(
+      `${pending.actuator} of ${policy.target} is ${live}, neither the ${pending.previous} recorded before the action nor the ${pending.planned} it set: not reverting over someone else's change`,
+    );
+  }
+  if (live === pending.previous) {
+    return {
+      reverted: pending.applied === true,
+      restoredValue: pending.previous,
+      detail: `already at the recorded previous value ${pending.previous}`,
+    };
+  }
+  const changeRef = await setting.write(pending.previous);
+  return {
+    reverted: true,
+    restoredValue: pending.previous,
+    detail: `restored ${pending.actuator} ${live} → ${pending.previous} (${changeRef})`,
   };
 }

@@ -20,12 +20,10 @@ export function createAdjustProvisionedConcurrencyHandler(deps: LoopDeps) {
           const to = Number(plan.to);
           const from = Number(plan.from);
           if (!bounds) throw new ActuationError(`${policy.target} allows no provisioned-concurrency changes`);
-          if (
-            !Number.isInteger(to) ||
-            to < bounds.min ||
-            to > bounds.max ||
-            Math.abs(to - from) > bounds.maxStep
-          ) {
+          const inBounds = to >= bounds.min && to <= bounds.max;
+          // A value someone left outside the bounds may be brought back one step at a time.
+          const towardBounds = (from < bounds.min && to > from) || (from > bounds.max && to < from);
+          if (!Number.isInteger(to) || !(inBounds || towardBounds) || Math.abs(to - from) > bounds.maxStep) {
             throw new ActuationError(
               `planned provisioned concurrency ${from} → ${to} breaks bounds [${bounds.min}, ${bounds.max}] step ${bounds.maxStep}`,
             );

@@ -1,12 +1,10 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
 import { decide } from '../core/guardrails.js';
-import type { Decision } from '../core/types.js';
+import type { Decision, FlagPolicy } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
 import { lambdaEntry, withMiddleware } from './runtime.js';
 
 const HOUR_MS = 3_600_000;
-/** The lease outlives the bake by this much, so a crashed execution frees its target on its own. */
-const LEASE_MARGIN_MS = 15 * 60_000;
 
 /** "Check guardrails": gathers what the guardrails need, takes the target's lease, and decides. */
 export function createDecideHandler(deps: LoopDeps) {
@@ -18,33 +16,47 @@ export function createDecideHandler(deps: LoopDeps) {
     const holder = state.execution.name;
     const controls = await deps.ledger.getControls(policy.target);
     const since = nowMs - Math.max(HOUR_MS, policy.guardrails.cooldownSeconds * 1000);
-    const [recentActionTimes, provisionedConcurrency, flagValues] = await Promise.all([
+    const [recentActionTimes, provisionedConcurrency] = await Promise.all([
       deps.ledger.recentActionTimes(policy.target, since),
       policy.provisionedConcurrency
         ? deps.provisionedConcurrency.get(policy.functionName, policy.aliasName)
         : Promise.resolve(null),
-      Promise.all(policy.flags.map(async (f) => [f.key, await deps.flags.get(f)] as const)),
     ]);
-    const leaseAcquired = await deps.ledger.acquireLease(
-      policy.target,
-      holder,
-      nowMs,
-      policy.guardrails.bakeSeconds * 1000 + LEASE_MARGIN_MS,
-    );
-    const decision = decide({
+    const [flagValues, flagsDeploying] = await Promise.all([
+      Promise.all(policy.flags.map(async (f) => [f.key, await deps.flags.get(f)] as const)),
+      flagsWithDeployments(deps, policy.flags),
+    ]);
+    const context = {
       policy,
       diagnosis: detection.diagnosis,
       nowMs,
       globalDryRun: deps.config.globalDryRun,
       globalPaused: controls.globalPaused,
       targetPaused: controls.targetPaused,
-      leaseAcquired,
       recentActionTimes,
       current: { provisionedConcurrency, flags: Object.fromEntries(flagValues) },
-    });
-    if (leaseAcquired && decision.verdict !== 'act') await deps.ledger.releaseLease(policy.target, holder);
+      flagsDeploying,
+    };
+    // Decide as if the lease were ours first: only an execution that would act takes the lease,
+    // so a held or dry-run execution never makes a concurrent one wait.
+    const tentative = decide({ ...context, leaseAcquired: true });
+    if (tentative.verdict !== 'act') return tentative;
+    const leaseAcquired = await deps.ledger.acquireLease(
+      policy.target,
+      holder,
+      nowMs,
+      deps.config.leaseSeconds * 1000,
+    );
+    const decision = leaseAcquired ? tentative : decide({ ...context, leaseAcquired: false });
     return decision;
   });
+}
+
+async function flagsWithDeployments(deps: LoopDeps, flags: readonly FlagPolicy[]): Promise<string[]> {
+  const busy = await Promise.all(
+    flags.map(async (f) => ((await deps.flags.deploymentInProgress(f)) ? f.key : null)),
+  );
+  return busy.filter((key): key is string => key !== null);
 }
 
 export const handler = lambdaEntry(createDecideHandler);

@@ -10,7 +10,7 @@ export function createDetectHandler(deps: LoopDeps) {
     const state = parseWorkflowState(event);
     const { policy, version } = await deps.policies.get(state.target);
     const periodMs = policy.detection.periodSeconds * 1000;
-    const end = Math.floor(deps.clock.now() / periodMs) * periodMs;
+    const end = Math.floor((deps.clock.now() - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
     const start = end - policy.detection.historyMinutes * 60_000;
     const frame = {
       windowStart: new Date(start).toISOString(),

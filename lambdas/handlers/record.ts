@@ -33,7 +33,7 @@ function readState(event: unknown, nowIso: string): WorkflowState {
     return parseWorkflowState(event);
   } catch (error) {
     if (!(error instanceof InvalidEventError)) throw error;
-    return salvageWorkflowState(event, error, nowIso);
+    return salvageWorkflowState(event, { Error: error.name, Cause: error.message }, nowIso);
   }
 }
 

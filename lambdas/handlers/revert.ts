@@ -2,7 +2,7 @@ import type { LoopDeps } from '../adapters/loop-deps.js';
 import { PreviousValueMissingError } from '../core/errors.js';
 import type { RevertResult } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
-import { flagSetting, ledgerKey, pcSetting } from './actuate.js';
+import { ledgerKey, restorePrevious } from './actuate.js';
 import { lambdaEntry, withMiddleware } from './runtime.js';
 
 /**
@@ -19,25 +19,7 @@ export function createRevertHandler(deps: LoopDeps) {
       }
       return { reverted: false, restoredValue: null, detail: 'nothing was changed, so nothing to revert' };
     }
-    const { policy } = await deps.policies.get(state.target);
-    const setting =
-      pending.actuator === 'provisioned-concurrency'
-        ? pcSetting(deps, policy)
-        : flagSetting(deps, policy, pending.flagKey);
-    const live = await setting.read();
-    if (live === pending.previous) {
-      return {
-        reverted: pending.applied === true,
-        restoredValue: pending.previous,
-        detail: `already at the recorded previous value ${pending.previous}`,
-      };
-    }
-    const changeRef = await setting.write(pending.previous);
-    return {
-      reverted: true,
-      restoredValue: pending.previous,
-      detail: `restored ${pending.actuator} ${live} → ${pending.previous} (${changeRef})`,
-    };
+    return restorePrevious(deps, state.target, pending);
   });
 }
 

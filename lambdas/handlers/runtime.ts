@@ -28,7 +28,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv): LoopConfig {
     globalDryRun: env.GLOBAL_DRY_RUN === 'true',
     stateMachineArn: env.STATE_MACHINE_ARN ?? '',
     alarmNamePrefix: env.ALARM_NAME_PREFIX ?? 'micromotion-',
+    leaseSeconds: nonNegativeSeconds(env, 'LEASE_SECONDS', 7200),
+    metricLagSeconds: nonNegativeSeconds(env, 'METRIC_LAG_SECONDS', 120),
   };
+}
+
+function nonNegativeSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new InvalidEventError(`${name} must be a number of seconds >= 0; got ${env[name]}`);
+  }
+  return value;
 }
 
 function depsFromEnv(): LoopDeps {

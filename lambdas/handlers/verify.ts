@@ -12,7 +12,7 @@ export function createVerifyHandler(deps: LoopDeps) {
     const actuation = state.actuation as NonNullable<typeof state.actuation>;
     const { policy } = await deps.policies.get(state.target);
     const periodMs = policy.detection.periodSeconds * 1000;
-    const end = Math.floor(deps.clock.now() / periodMs) * periodMs;
+    const end = Math.floor((deps.clock.now() - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
     // The period the change landed in is mixed; skip it when the bake leaves anything after it.
     const firstFull = Math.ceil(Date.parse(actuation.at) / periodMs) * periodMs;
     const start = firstFull + periodMs < end ? firstFull + periodMs : firstFull;

@@ -35,11 +35,18 @@ export function coldStartMetric(options: ColdStartMetricOptions = {}): Middlewar
     before: (request) => {
       if (!cold) return;
       cold = false;
+      // An environment that provisioned concurrency initialized ahead of time served this call warm.
+      if (initializationType() === 'provisioned-concurrency') return;
       const context = request.context as LambdaContextLike;
       const functionName = context.functionName ?? 'unknown';
       write(JSON.stringify(coldStartRecord(functionName, resourceOf(context, functionName), now())));
     },
   };
+}
+
+/** How Lambda initialized this environment: `on-demand`, `provisioned-concurrency` or `snap-start`. */
+function initializationType(): string | undefined {
+  return process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
 }
 
 /** `<function>:<qualifier>` from the invoked ARN; the bare name for an unqualified invocation. */

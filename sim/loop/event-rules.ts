@@ -1,3 +1,4 @@
+import type { HandlerId } from '../../lib/handler-catalog.js';
 import type { LocalEventRule } from '../../lib/local-synth.js';
 
 /**
@@ -25,20 +26,57 @@ function matchesValue(option: unknown, actual: unknown): boolean {
   return Array.isArray(actual) ? actual.includes(option) : actual === option;
 }
 
-/** True when any pattern rule delivers this event. */
-export function deliveredByRules(rules: readonly LocalEventRule[], event: unknown): boolean {
-  return rules.some((r) => r.eventPattern !== undefined && matchesPattern(r.eventPattern, event));
+/** The handlers of every pattern rule that matches this event. */
+export function matchingTargets(rules: readonly LocalEventRule[], event: unknown): HandlerId[] {
+  return rules
+    .filter((r) => r.eventPattern !== undefined && matchesPattern(r.eventPattern, event))
+    .map((r) => r.targetHandler);
 }
 
-/** Period of each `rate(N minute|minutes|hour|hours)` schedule rule, in milliseconds. */
-export function schedulePeriodsMs(rules: readonly LocalEventRule[]): number[] {
+/** Period (ms) and target of each `rate(N minute|minutes|hour|hours|day|days)` schedule rule. */
+export function schedulePeriodsMs(
+  rules: readonly LocalEventRule[],
+): { periodMs: number; target: HandlerId }[] {
   return rules.flatMap((r) => {
     if (!r.scheduleExpression) return [];
     const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(r.scheduleExpression);
     if (!m) throw new Error(`schedule expression not supported locally: ${r.scheduleExpression}`);
     const unit = m[2]?.startsWith('minute') ? 60_000 : m[2]?.startsWith('hour') ? 3_600_000 : 86_400_000;
-    return [Number(m[1]) * unit];
+    return [{ periodMs: Number(m[1]) * unit, target: r.targetHandler }];
   });
+}
+
+/** The "Step Functions Execution Status Change" event of an execution that ended FAILED. */
+export function executionStatusEvent(
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+  error: string | null,
+  startMs: number,
+  stopMs: number,
+): Record<string, unknown> {
+  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  return {
+    version: '0',
+    id: `status-${name}`,
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: '123456789012',
+    time: new Date(stopMs).toISOString(),
+    region: 'us-east-1',
+    resources: [executionArn],
+    detail: {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'FAILED',
+      startDate: startMs,
+      stopDate: stopMs,
+      input: JSON.stringify(input),
+      error: error?.split(':')[0] ?? '',
+      cause: error ?? '',
+    },
+  };
 }
 
 /** The "Scheduled Event" EventBridge sends a rule target. */

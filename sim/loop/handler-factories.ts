@@ -4,6 +4,7 @@ import { createDecideHandler } from '../../lambdas/handlers/decide.js';
 import { createDetectHandler } from '../../lambdas/handlers/detect.js';
 import { createFlipFeatureFlagHandler } from '../../lambdas/handlers/flip-feature-flag.js';
 import { createRecordHandler } from '../../lambdas/handlers/record.js';
+import { createRecoverHandler } from '../../lambdas/handlers/recover.js';
 import { createRevertHandler } from '../../lambdas/handlers/revert.js';
 import type { Handler } from '../../lambdas/handlers/runtime.js';
 import { createStartExecutionHandler } from '../../lambdas/handlers/start-execution.js';
@@ -24,4 +25,5 @@ export const HANDLER_FACTORIES: Readonly<Record<HandlerId, (deps: LoopDeps) => H
   verify: createVerifyHandler,
   revert: createRevertHandler,
   record: createRecordHandler,
+  recover: createRecoverHandler,
 };

@@ -3,8 +3,7 @@ import { PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamo
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { createLoopDeps, type LoopConfig, type LoopDeps } from '../../lambdas/adapters/loop-deps.js';
 import type { LedgerRecord } from '../../lambdas/core/types.js';
-import { createStartExecutionHandler } from '../../lambdas/handlers/start-execution.js';
-import { HANDLER_CATALOG, STATE_NAMES } from '../../lib/handler-catalog.js';
+import { HANDLER_CATALOG, type HandlerId, STATE_NAMES } from '../../lib/handler-catalog.js';
 import { LOCAL_REGION, type LocalSynthResult, localSynth } from '../../lib/local-synth.js';
 import { SimulatedAccount } from '../account.js';
 import { SimClock } from '../clock.js';
@@ -13,7 +12,7 @@ import { compensatorSpecs } from '../compensator-specs.js';
 import { type Scenario, scenarioStartMillis } from '../scenario.js';
 import { createSimulatedClients } from '../sdk-boundary.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynalite-ledger.js';
-import { deliveredByRules, scheduledEvent, schedulePeriodsMs } from './event-rules.js';
+import { executionStatusEvent, matchingTargets, scheduledEvent, schedulePeriodsMs } from './event-rules.js';
 import { HANDLER_FACTORIES } from './handler-factories.js';
 import {
   type ExecutionEvent,
@@ -56,8 +55,12 @@ export interface AlarmEventLike {
  */
 export class LocalLoop {
   private readonly runs: Promise<ExecutionResult>[] = [];
-  private readonly delivered: unknown[] = [];
-  private readonly schedules: number[];
+  /** Events matched by a rule, waiting to be delivered to the rule's target handler. */
+  private readonly delivered: { event: unknown; target: HandlerId }[] = [];
+  /** Deliveries whose handler failed (EventBridge would retry, then dead-letter them). */
+  readonly deadLetters: { event: unknown; target: HandlerId; error: string }[] = [];
+  private readonly schedules: { periodMs: number; target: HandlerId }[];
+  private readonly targets: Readonly<Record<HandlerId, (event: unknown) => Promise<unknown>>>;
   private now: number;
 
   private constructor(
@@ -69,11 +72,41 @@ export class LocalLoop {
     readonly db: LocalDynamoDb,
     private readonly workflow: LocalWorkflow,
     private readonly scheduler: SimScheduler,
-    private readonly startExecutionHandler: (event: unknown) => Promise<unknown>,
     private readonly onMinute: (minuteStartMs: number) => void,
   ) {
     this.now = clock.now();
     this.schedules = schedulePeriodsMs(synth.eventRules);
+    this.targets = Object.fromEntries(
+      Object.entries(HANDLER_FACTORIES).map(([id, factory]) => [id, factory(deps)]),
+    ) as Record<HandlerId, (event: unknown) => Promise<unknown>>;
+  }
+
+  /** Queues an event for every rule whose pattern it matches (EventBridge's fan-out). */
+  private publish(event: unknown): void {
+    for (const target of matchingTargets(this.synth.eventRules, event))
+      this.delivered.push({ event, target });
+  }
+
+  /** Starts an execution and, if it fails, publishes its status change as Step Functions does. */
+  private run(name: string, input: JSONValue): Promise<ExecutionResult> {
+    const startedAt = this.clock.now();
+    const run = this.workflow.start(name, input).then((result) => {
+      if (result.status === 'FAILED') {
+        this.publish(
+          executionStatusEvent(
+            this.synth.stateMachineArn,
+            name,
+            input,
+            result.error,
+            startedAt,
+            this.clock.now(),
+          ),
+        );
+      }
+      return result;
+    });
+    this.runs.push(run);
+    return run;
   }
 
   static async create(scenario: Scenario, options: LocalLoopOptions = {}): Promise<LocalLoop> {
@@ -95,6 +128,8 @@ export class LocalLoop {
         globalDryRun: synth.handlerEnvironment.GLOBAL_DRY_RUN === 'true',
         stateMachineArn: synth.stateMachineArn,
         alarmNamePrefix: 'micromotion-',
+        leaseSeconds: Number(synth.handlerEnvironment.LEASE_SECONDS ?? '7200'),
+        metricLagSeconds: Number(synth.handlerEnvironment.METRIC_LAG_SECONDS ?? '120'),
       };
       const deps = createLoopDeps(
         { ...simulated, dynamodb: db.client },
@@ -129,7 +164,6 @@ export class LocalLoop {
         clock,
         options.onExecutionEvent,
       );
-      const startExecution = createStartExecutionHandler(deps);
       const loop = new LocalLoop(
         scenario,
         account,
@@ -139,15 +173,14 @@ export class LocalLoop {
         db,
         workflow,
         scheduler,
-        startExecution,
         options.onMinute ?? (() => {}),
       );
       account.onStartExecution((execution) => {
-        loop.runs.push(workflow.start(execution.name, JSON.parse(execution.input) as JSONValue));
+        loop.run(execution.name, JSON.parse(execution.input) as JSONValue);
       });
       account.onEvent((event) => {
         options.onAlarm?.(clock.now(), event as unknown as AlarmEventLike);
-        if (deliveredByRules(synth.eventRules, event)) loop.delivered.push(event);
+        loop.publish(event);
       });
       account.onTimeline((at, text) => options.onFleet?.(at, text));
       return loop;
@@ -159,23 +192,35 @@ export class LocalLoop {
 
   /** Moves the world to `untilMs`: steps it, delivers events, and runs executions until they sleep. */
   async advanceTo(untilMs: number, options: { deliver?: boolean } = {}): Promise<void> {
+    // `deliver: false` holds back new triggers (alarms, reviews); recovery is always delivered.
     const deliver = options.deliver ?? true;
     while (this.now < untilMs) {
       const wake = this.scheduler.nextWake();
       const next = Math.min(this.now + STEP_MS, untilMs, wake ?? Number.POSITIVE_INFINITY);
       this.account.advanceTo(next);
-      for (const period of this.schedules) {
+      for (const { periodMs, target } of this.schedules) {
         // A rate schedule fires at each multiple of its period that this step crossed.
-        const tick = Math.floor(next / period) * period;
-        if (tick > this.now && tick <= next) this.delivered.push(scheduledEvent(tick, 'review-schedule'));
+        const tick = Math.floor(next / periodMs) * periodMs;
+        if (tick > this.now && tick <= next)
+          this.delivered.push({ event: scheduledEvent(tick, 'review-schedule'), target });
       }
       const previous = this.now;
       this.now = next;
       for (let m = Math.floor(previous / MINUTE) + 1; m <= Math.floor(next / MINUTE); m++) {
         this.onMinute((m - 1) * MINUTE);
       }
-      const events = this.delivered.splice(0);
-      if (deliver) for (const event of events) await this.startExecutionHandler(event);
+      for (const { event, target } of this.delivered.splice(0)) {
+        if (!deliver && target === 'start-execution') continue;
+        try {
+          await this.targets[target](event);
+        } catch (error) {
+          this.deadLetters.push({
+            event,
+            target,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          });
+        }
+      }
       this.scheduler.wake(next);
       await this.scheduler.idle();
     }
@@ -195,14 +240,12 @@ export class LocalLoop {
     name: string,
     input: { target: string; trigger: Record<string, unknown> },
   ): Promise<ExecutionResult> {
-    const run = this.workflow.start(name, input as unknown as JSONValue);
-    this.runs.push(run);
-    return run;
+    return this.run(name, input as unknown as JSONValue);
   }
 
-  /** Delivers an event to the start-execution handler, as EventBridge would. */
+  /** Delivers an event straight to the start-execution handler (bypassing the rules' patterns). */
   deliver(event: unknown): Promise<unknown> {
-    return this.startExecutionHandler(event);
+    return this.targets['start-execution'](event);
   }
 
   /** Every ledger record of the scenario's targets. */

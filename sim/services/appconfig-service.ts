@@ -1,27 +1,91 @@
 import type {
   CreateHostedConfigurationVersionRequest,
+  DeleteHostedConfigurationVersionRequest,
   Deployment,
+  DeploymentState,
+  DeploymentSummary,
+  Deployments,
   GetDeploymentRequest,
   GetHostedConfigurationVersionRequest,
+  GrowthType,
   HostedConfigurationVersion,
   HostedConfigurationVersions,
+  ListDeploymentsRequest,
   ListHostedConfigurationVersionsRequest,
   StartDeploymentRequest,
+  StopDeploymentRequest,
 } from '@aws-sdk/client-appconfig';
 import { BadRequestException, ConflictException, ResourceNotFoundException } from '@aws-sdk/client-appconfig';
 import { APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS } from '../fleet/aws-behaviour.js';
 import type { FunctionFleet } from '../fleet/function-fleet.js';
-import { type AppConfigIds, appConfigIdsFor } from './appconfig-ids.js';
+import { type AppConfigIds, appConfigIdsFor, SIM_DEPLOYMENT_STRATEGY_ID } from './appconfig-ids.js';
 import { sdkError } from './sdk-errors.js';
 
-/** The feature-flag strategy the simulated account creates: all at once, no bake. */
-const STRATEGY = {
+/** A deployment strategy: how long a deployment rolls out and then bakes. */
+export interface DeploymentStrategySpec {
+  readonly Id: string;
+  readonly Name: string;
+  readonly DeploymentDurationInMinutes: number;
+  readonly FinalBakeTimeInMinutes: number;
+  readonly GrowthFactor: number;
+  readonly GrowthType: GrowthType;
+}
+
+/** The feature-flag strategy the simulated account creates for every target: all at once, no bake. */
+export const SIM_STRATEGY: DeploymentStrategySpec = {
+  Id: SIM_DEPLOYMENT_STRATEGY_ID,
   Name: 'micromotion-immediate',
   DeploymentDurationInMinutes: 0,
   FinalBakeTimeInMinutes: 0,
   GrowthFactor: 100,
   GrowthType: 'LINEAR',
-} as const;
+};
+
+/**
+ * AppConfig's predefined strategies, available in every account under these ids:
+ * https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-deployment-strategy-predefined.html
+ */
+export const PREDEFINED_STRATEGIES: readonly DeploymentStrategySpec[] = [
+  {
+    Id: 'AppConfig.AllAtOnce',
+    Name: 'AppConfig.AllAtOnce',
+    DeploymentDurationInMinutes: 0,
+    FinalBakeTimeInMinutes: 10,
+    GrowthFactor: 100,
+    GrowthType: 'LINEAR',
+  },
+  {
+    Id: 'AppConfig.Linear50PercentEvery30Seconds',
+    Name: 'AppConfig.Linear50PercentEvery30Seconds',
+    DeploymentDurationInMinutes: 1,
+    FinalBakeTimeInMinutes: 1,
+    GrowthFactor: 50,
+    GrowthType: 'LINEAR',
+  },
+  {
+    Id: 'AppConfig.Canary10Percent20Minutes',
+    Name: 'AppConfig.Canary10Percent20Minutes',
+    DeploymentDurationInMinutes: 20,
+    FinalBakeTimeInMinutes: 10,
+    GrowthFactor: 10,
+    GrowthType: 'EXPONENTIAL',
+  },
+  {
+    Id: 'AppConfig.Linear20PercentEvery6Minutes',
+    Name: 'AppConfig.Linear20PercentEvery6Minutes',
+    DeploymentDurationInMinutes: 30,
+    FinalBakeTimeInMinutes: 30,
+    GrowthFactor: 20,
+    GrowthType: 'LINEAR',
+  },
+];
+
+const STRATEGIES: ReadonlyMap<string, DeploymentStrategySpec> = new Map(
+  [SIM_STRATEGY, ...PREDEFINED_STRATEGIES].map((s) => [s.Id, s]),
+);
+
+/** A completed deployment can be reverted (`StopDeployment` with `AllowRevert`) for 72 hours. */
+const REVERT_WINDOW_MILLIS = 72 * 60 * 60_000;
 
 interface StoredVersion {
   readonly versionNumber: number;
@@ -36,14 +100,21 @@ interface StoredDeployment {
   readonly configurationVersion: string;
   readonly description?: string;
   readonly startedAtMillis: number;
+  readonly strategy: DeploymentStrategySpec;
+  /** Flag values of the deployed version. */
+  readonly values: ReadonlyMap<string, boolean>;
+  /** Set by `StopDeployment`: the deployment ended early (in progress) or was reverted (complete). */
+  stopped?: { readonly atMillis: number; readonly state: 'ROLLED_BACK' | 'REVERTED' };
 }
 
 interface FlagProfile {
   readonly fleet: FunctionFleet;
   readonly ids: AppConfigIds;
-  readonly versions: StoredVersion[];
+  versions: StoredVersion[];
+  /** Hosted version numbers are never reused, even after a delete. */
+  nextVersionNumber: number;
   readonly deployments: StoredDeployment[];
-  /** Flag values of the latest deployment. */
+  /** Flag values the environment is rolling out or serving (what the fleet converges on). */
   deployed: Map<string, boolean>;
 }
 
@@ -91,8 +162,17 @@ export class AppConfigService {
             description: 'Initial flags of the scenario',
           },
         ],
-        deployments: [{ deploymentNumber: 1, configurationVersion: '1', startedAtMillis: createdAtMillis }],
-        deployed: initial,
+        nextVersionNumber: 2,
+        deployments: [
+          {
+            deploymentNumber: 1,
+            configurationVersion: '1',
+            startedAtMillis: createdAtMillis,
+            strategy: SIM_STRATEGY,
+            values: initial,
+          },
+        ],
+        deployed: new Map(initial),
       });
     }
   }
@@ -145,7 +225,7 @@ export class AppConfigService {
     if (raw === undefined) throw sdkError(BadRequestException, 'Content is required');
     const content = typeof raw === 'string' ? new TextEncoder().encode(raw) : new Uint8Array(raw);
     parseFeatureFlags(new TextDecoder().decode(content));
-    const latest = profile.versions[profile.versions.length - 1]?.versionNumber ?? 0;
+    const latest = Math.max(0, ...profile.versions.map((v) => v.versionNumber));
     if (input.LatestVersionNumber !== undefined && input.LatestVersionNumber !== latest) {
       throw sdkError(
         ConflictException,
@@ -154,16 +234,39 @@ export class AppConfigService {
       );
     }
     const version: StoredVersion = {
-      versionNumber: latest + 1,
+      versionNumber: profile.nextVersionNumber,
       content,
       contentType: input.ContentType,
       ...(input.Description === undefined ? {} : { description: input.Description }),
       ...(input.VersionLabel === undefined ? {} : { versionLabel: input.VersionLabel }),
     };
+    profile.nextVersionNumber += 1;
     profile.versions.push(version);
     return this.#versionOutput(profile, version);
   }
 
+  /** Deletes a hosted version (HTTP 204, no body). Its number is not reused. */
+  deleteHostedConfigurationVersion(input: DeleteHostedConfigurationVersionRequest): Record<string, never> {
+    const profile = this.#profile(input.ApplicationId, input.ConfigurationProfileId);
+    const index = profile.versions.findIndex((v) => v.versionNumber === input.VersionNumber);
+    if (index < 0) {
+      throw sdkError(
+        ResourceNotFoundException,
+        `Hosted configuration version ${input.VersionNumber} not found`,
+        404,
+        { ResourceName: String(input.VersionNumber) },
+      );
+    }
+    profile.versions.splice(index, 1);
+    return {};
+  }
+
+  /**
+   * Starts a deployment with the strategy's timing: DEPLOYING for `DeploymentDurationInMinutes`,
+   * BAKING for `FinalBakeTimeInMinutes`, then COMPLETE. The fleet starts converging on the new
+   * values at once and sees them everywhere after the deployment time plus the extension's poll
+   * interval. Only one deployment per environment may be running or baking (ConflictException).
+   */
   startDeployment(input: StartDeploymentRequest): Deployment {
     const profile = this.#profile(input.ApplicationId, input.ConfigurationProfileId);
     if (input.EnvironmentId !== profile.ids.environmentId) {
@@ -171,14 +274,13 @@ export class AppConfigService {
         ResourceName: input.EnvironmentId,
       });
     }
-    if (input.DeploymentStrategyId !== profile.ids.deploymentStrategyId) {
+    const strategy = STRATEGIES.get(input.DeploymentStrategyId ?? '');
+    if (!strategy) {
       throw sdkError(
         ResourceNotFoundException,
         `Deployment strategy ${input.DeploymentStrategyId} not found`,
         404,
-        {
-          ResourceName: input.DeploymentStrategyId,
-        },
+        { ResourceName: input.DeploymentStrategyId },
       );
     }
     const version = profile.versions.find((v) => String(v.versionNumber) === input.ConfigurationVersion);
@@ -189,7 +291,7 @@ export class AppConfigService {
       );
     }
     const now = this.#context.now();
-    const running = profile.deployments.find((d) => this.#state(d, now) !== 'COMPLETE');
+    const running = profile.deployments.find((d) => isActive(stateOf(d, now)));
     if (running) {
       throw sdkError(
         ConflictException,
@@ -203,76 +305,152 @@ export class AppConfigService {
       configurationVersion: String(version.versionNumber),
       ...(input.Description === undefined ? {} : { description: input.Description }),
       startedAtMillis: now,
+      strategy,
+      values,
     };
     profile.deployments.push(deployment);
-    const rampMillis =
-      (STRATEGY.DeploymentDurationInMinutes * 60 + APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS) * 1000;
-    for (const [key, value] of values) {
+    this.#rollOut(profile, values, now, strategy.DeploymentDurationInMinutes * 60_000);
+    return this.#deploymentOutput(profile, deployment, now);
+  }
+
+  /** The environment's deployments, newest first (descending deployment number), paginated. */
+  listDeployments(input: ListDeploymentsRequest): Deployments {
+    const profile = this.#environment(input.ApplicationId, input.EnvironmentId);
+    const max = input.MaxResults ?? 50;
+    if (!Number.isInteger(max) || max < 1 || max > 50) {
+      throw sdkError(BadRequestException, `MaxResults must be between 1 and 50, not ${max}`);
+    }
+    const offset = input.NextToken ? Number(input.NextToken) : 0;
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw sdkError(BadRequestException, `NextToken ${input.NextToken} is not valid`);
+    }
+    const now = this.#context.now();
+    const all = [...profile.deployments].sort((a, b) => b.deploymentNumber - a.deploymentNumber);
+    const page = all.slice(offset, offset + max);
+    return {
+      Items: page.map((d) => this.#summary(profile, d, now)),
+      ...(offset + max < all.length ? { NextToken: String(offset + max) } : {}),
+    };
+  }
+
+  /**
+   * Stops a deployment. Without `AllowRevert` only a DEPLOYING one can be stopped; it becomes
+   * ROLLED_BACK. With `AllowRevert` a DEPLOYING or BAKING one becomes ROLLED_BACK and a COMPLETE
+   * one (the environment's latest, within 72 hours) becomes REVERTED. Either way the environment
+   * returns to the version of its previous completed deployment:
+   * https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_StopDeployment.html
+   */
+  stopDeployment(input: StopDeploymentRequest): Deployment {
+    const profile = this.#environment(input.ApplicationId, input.EnvironmentId);
+    const deployment = this.#deployment(profile, input.DeploymentNumber);
+    const now = this.#context.now();
+    const state = stateOf(deployment, now);
+    const allowRevert = input.AllowRevert === true;
+    const latest = profile.deployments[profile.deployments.length - 1];
+    let stoppedState: 'ROLLED_BACK' | 'REVERTED';
+    if (state === 'DEPLOYING' || (state === 'BAKING' && allowRevert)) {
+      stoppedState = 'ROLLED_BACK';
+    } else if (
+      state === 'COMPLETE' &&
+      allowRevert &&
+      deployment === latest &&
+      now - completedAtMillis(deployment) <= REVERT_WINDOW_MILLIS
+    ) {
+      stoppedState = 'REVERTED';
+    } else {
+      throw sdkError(
+        BadRequestException,
+        `Deployment #${deployment.deploymentNumber} is ${state}${allowRevert ? '' : ' (AllowRevert not set)'} and cannot be stopped`,
+      );
+    }
+    deployment.stopped = { atMillis: now, state: stoppedState };
+    const previous = [...profile.deployments]
+      .reverse()
+      .find((d) => d !== deployment && stateOf(d, now) === 'COMPLETE');
+    this.#rollOut(profile, previous?.values ?? new Map(), now, 0);
+    return this.#deploymentOutput(profile, deployment, now);
+  }
+
+  getDeployment(input: GetDeploymentRequest): Deployment {
+    const profile = this.#environment(input.ApplicationId, input.EnvironmentId);
+    return this.#deploymentOutput(
+      profile,
+      this.#deployment(profile, input.DeploymentNumber),
+      this.#context.now(),
+    );
+  }
+
+  /** Starts moving the fleet to `values`: every environment sees them after `rolloutMillis` plus one extension poll. */
+  #rollOut(
+    profile: FlagProfile,
+    values: ReadonlyMap<string, boolean>,
+    now: number,
+    rolloutMillis: number,
+  ): void {
+    const rampMillis = rolloutMillis + APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS * 1000;
+    const next = new Map<string, boolean>();
+    for (const key of profile.deployed.keys()) next.set(key, values.get(key) ?? false);
+    for (const [key, value] of values) next.set(key, value);
+    for (const [key, value] of next) {
       const rollout = profile.fleet.flag(key);
       if (!rollout || profile.deployed.get(key) === value) continue;
       rollout.change(value, now, rampMillis);
       this.#context.onFlagChange?.(profile.fleet, key, value, now + rampMillis);
     }
-    profile.deployed = new Map([...profile.deployed, ...values]);
-    return this.#deploymentOutput(profile, deployment, now);
+    profile.deployed = next;
   }
 
-  getDeployment(input: GetDeploymentRequest): Deployment {
+  #deployment(profile: FlagProfile, deploymentNumber: number | undefined): StoredDeployment {
+    const deployment = profile.deployments.find((d) => d.deploymentNumber === deploymentNumber);
+    if (!deployment) {
+      throw sdkError(ResourceNotFoundException, `Deployment ${deploymentNumber} not found`, 404, {
+        ResourceName: String(deploymentNumber),
+      });
+    }
+    return deployment;
+  }
+
+  #environment(applicationId: string | undefined, environmentId: string | undefined): FlagProfile {
     const profile = this.#profiles.find(
-      (p) => p.ids.applicationId === input.ApplicationId && p.ids.environmentId === input.EnvironmentId,
+      (p) => p.ids.applicationId === applicationId && p.ids.environmentId === environmentId,
     );
     if (!profile) {
       throw sdkError(
         ResourceNotFoundException,
-        `Application ${input.ApplicationId} or environment ${input.EnvironmentId} not found`,
+        `Application ${applicationId} or environment ${environmentId} not found`,
         404,
       );
     }
-    const deployment = profile.deployments.find((d) => d.deploymentNumber === input.DeploymentNumber);
-    if (!deployment) {
-      throw sdkError(ResourceNotFoundException, `Deployment ${input.DeploymentNumber} not found`, 404, {
-        ResourceName: String(input.DeploymentNumber),
-      });
-    }
-    return this.#deploymentOutput(profile, deployment, this.#context.now());
+    return profile;
   }
 
-  #state(deployment: StoredDeployment, now: number): 'DEPLOYING' | 'BAKING' | 'COMPLETE' {
-    const deployedAt = deployment.startedAtMillis + STRATEGY.DeploymentDurationInMinutes * 60_000;
-    if (now < deployedAt) return 'DEPLOYING';
-    if (now < deployedAt + STRATEGY.FinalBakeTimeInMinutes * 60_000) return 'BAKING';
-    return 'COMPLETE';
+  #summary(profile: FlagProfile, d: StoredDeployment, now: number): DeploymentSummary {
+    const state = stateOf(d, now);
+    const ended = endedAtMillis(d, now);
+    return {
+      DeploymentNumber: d.deploymentNumber,
+      ConfigurationProfileId: profile.ids.configurationProfileId,
+      ConfigurationName: `${profile.fleet.spec.target}-flags`,
+      ConfigurationVersion: d.configurationVersion,
+      DeploymentDurationInMinutes: d.strategy.DeploymentDurationInMinutes,
+      GrowthType: d.strategy.GrowthType,
+      GrowthFactor: d.strategy.GrowthFactor,
+      FinalBakeTimeInMinutes: d.strategy.FinalBakeTimeInMinutes,
+      State: state,
+      PercentageComplete: percentageComplete(d, now),
+      StartedAt: new Date(d.startedAtMillis),
+      ...(ended === null ? {} : { CompletedAt: new Date(ended) }),
+    };
   }
 
   #deploymentOutput(profile: FlagProfile, d: StoredDeployment, now: number): Deployment {
-    const state = this.#state(d, now);
-    const durationMillis = STRATEGY.DeploymentDurationInMinutes * 60_000;
-    const percentage =
-      durationMillis === 0 ? 100 : Math.min(100, ((now - d.startedAtMillis) / durationMillis) * 100);
     return {
       ApplicationId: profile.ids.applicationId,
       EnvironmentId: profile.ids.environmentId,
-      DeploymentStrategyId: profile.ids.deploymentStrategyId,
-      ConfigurationProfileId: profile.ids.configurationProfileId,
-      DeploymentNumber: d.deploymentNumber,
-      ConfigurationName: `${profile.fleet.spec.target}-flags`,
+      DeploymentStrategyId: d.strategy.Id,
       ConfigurationLocationUri: 'hosted',
-      ConfigurationVersion: d.configurationVersion,
       ...(d.description === undefined ? {} : { Description: d.description }),
-      DeploymentDurationInMinutes: STRATEGY.DeploymentDurationInMinutes,
-      GrowthType: STRATEGY.GrowthType,
-      GrowthFactor: STRATEGY.GrowthFactor,
-      FinalBakeTimeInMinutes: STRATEGY.FinalBakeTimeInMinutes,
-      State: state,
-      PercentageComplete: percentage,
-      StartedAt: new Date(d.startedAtMillis),
-      ...(state === 'COMPLETE'
-        ? {
-            CompletedAt: new Date(
-              d.startedAtMillis + durationMillis + STRATEGY.FinalBakeTimeInMinutes * 60_000,
-            ),
-          }
-        : {}),
+      ...this.#summary(profile, d, now),
     };
   }
 
@@ -346,4 +524,39 @@ export function parseFeatureFlags(text: string): Map<string, boolean> {
       throw sdkError(BadRequestException, `values.${key} has no flag definition in flags`);
   }
   return values;
+}
+
+/** When a deployment finishes rolling out and baking (if nothing stops it). */
+function completedAtMillis(d: StoredDeployment): number {
+  return (
+    d.startedAtMillis + (d.strategy.DeploymentDurationInMinutes + d.strategy.FinalBakeTimeInMinutes) * 60_000
+  );
+}
+
+/** When the deployment ended (completed or stopped); null while it runs. */
+function endedAtMillis(d: StoredDeployment, now: number): number | null {
+  const completedAt = completedAtMillis(d);
+  if (d.stopped && d.stopped.atMillis < completedAt) return d.stopped.atMillis;
+  return now >= completedAt ? completedAt : null;
+}
+
+function stateOf(d: StoredDeployment, now: number): DeploymentState {
+  if (d.stopped) return d.stopped.state;
+  const deployedAt = d.startedAtMillis + d.strategy.DeploymentDurationInMinutes * 60_000;
+  if (now < deployedAt) return 'DEPLOYING';
+  if (now < completedAtMillis(d)) return 'BAKING';
+  return 'COMPLETE';
+}
+
+/** Running or baking: the environment takes no other deployment meanwhile. */
+function isActive(state: DeploymentState): boolean {
+  return state === 'DEPLOYING' || state === 'BAKING' || state === 'ROLLING_BACK' || state === 'VALIDATING';
+}
+
+/** Share of targets offered the version (time-linear over the deployment duration; 100 once baking). */
+function percentageComplete(d: StoredDeployment, now: number): number {
+  const until = d.stopped ? Math.min(now, d.stopped.atMillis) : now;
+  const durationMillis = d.strategy.DeploymentDurationInMinutes * 60_000;
+  if (durationMillis === 0) return 100;
+  return Math.min(100, Math.max(0, ((until - d.startedAtMillis) / durationMillis) * 100));
 }

@@ -17,8 +17,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Bundles: error names', () => {
   it('keeps the named errors of a handler bundled as NodejsFunction bundles it', async () => {
     const outfile = join(dir, 'detect', 'index.mjs');
-    await build({ ...stackBuildOptions(root), entryPoints: [join(root, 'lambdas/handlers/detect.ts')], outfile });
-    const { handler } = (await import(pathToFileURL(outfile).href)) as { handler: (e: unknown) => Promise<unknown> };
+    await build({
+      ...stackBuildOptions(root),
+      entryPoints: [join(root, 'lambdas/handlers/detect.ts')],
+      outfile,
+    });
+    const { handler } = (await import(pathToFileURL(outfile).href)) as {
+      handler: (e: unknown) => Promise<unknown>;
+    };
 
     await expect(handler({ bogus: 1 })).rejects.toMatchObject({ name: 'InvalidEventError' });
   });

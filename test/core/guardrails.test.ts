@@ -332,3 +332,42 @@ describe('Guardrails: order', () => {
     },
   );
 });
+
+describe('Guardrails: another deployment', () => {
+  const latencyDrift: Diagnosis = { ...coldStartPressure, kind: 'latency-drift', evidence: {} };
+
+  it('holds a flag flip while an AppConfig deployment to its environment is running', () => {
+    const decision = decide(
+      makeContext(
+        {
+          diagnosis: latencyDrift,
+          current: { provisionedConcurrency: 2, flags: { skip: false } },
+          flagsDeploying: ['skip'],
+        },
+        { flags: [makeFlag('skip', ['latency-drift'])] },
+      ),
+    );
+
+    expect(decision).toMatchObject({
+      verdict: 'hold',
+      rule: 'deployment-in-progress',
+      actuator: 'feature-flag',
+    });
+    expect(decision.detail).toContain('never fight another deployment');
+  });
+
+  it('acts on the flag once no deployment is running', () => {
+    const decision = decide(
+      makeContext(
+        {
+          diagnosis: latencyDrift,
+          current: { provisionedConcurrency: 2, flags: { skip: false } },
+          flagsDeploying: [],
+        },
+        { flags: [makeFlag('skip', ['latency-drift'])] },
+      ),
+    );
+
+    expect(decision).toMatchObject({ verdict: 'act', actuator: 'feature-flag' });
+  });
+});

@@ -365,3 +365,21 @@ describe('Plan: nothing diagnosed', () => {
     });
   });
 });
+
+describe('Plan: a value left outside the bounds', () => {
+  it('brings provisioned concurrency below min back up one step at a time', () => {
+    const diagnosis = {
+      kind: 'cold-start-pressure' as const,
+      magnitude: 1,
+      persistence: 1,
+      confidence: 1,
+      evidence: { concurrencyPeak: 40 },
+      summary: '',
+    };
+    const policy = makePolicy({ provisionedConcurrency: { min: 20, max: 50, maxStep: 5 } });
+
+    const result = planAction(diagnosis, policy, { provisionedConcurrency: 2, flags: {} });
+
+    expect(result).toMatchObject({ kind: 'act', plan: { from: 2, to: 7 } });
+  });
+});

@@ -128,6 +128,119 @@ describe('Handlers: crash between actuation and record', () => {
   });
 });
 
+describe('Handlers: never fight another controller', () => {
+  it('refuses to revert over a value someone else set after the action, and says so', async () => {
+    const adjust = createAdjustProvisionedConcurrencyHandler(loop.deps);
+    await adjust(state('other-1', { decision: actDecision(4, 9) }));
+    await loop.deps.provisionedConcurrency.set('orders-api', 'live', 20);
+
+    await expect(createRevertHandler(loop.deps)(state('other-1'))).rejects.toMatchObject({
+      name: 'ConcurrentChangeError',
+    });
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(20);
+    await loop.deps.provisionedConcurrency.set('orders-api', 'live', 4);
+  });
+
+  it('does not write again when a retried actuator finds its change already applied', async () => {
+    const adjust = createAdjustProvisionedConcurrencyHandler(loop.deps);
+    const acted = state('applied-1', { decision: actDecision(4, 9) });
+    await adjust(acted);
+    const writes = () =>
+      loop.account.calls.filter((c) => c.commandName.startsWith('PutProvisionedConcurrencyConfig')).length;
+    const before = writes();
+
+    expect(await adjust(acted)).toMatchObject({ from: 4, to: 9 });
+    expect(writes()).toBe(before);
+    await createRevertHandler(loop.deps)(state('applied-1'));
+  });
+
+  it('takes no lease for a decision that holds, so a concurrent execution is not blocked', async () => {
+    const decideHandler = HANDLER_FACTORIES.decide(loop.deps);
+    const quiet = {
+      actionable: true,
+      reason: 'diagnosed',
+      diagnosis: {
+        kind: 'latency-drift',
+        magnitude: 0.1,
+        persistence: 0.2,
+        confidence: 0.1,
+        evidence: {},
+        summary: '',
+      },
+      windowStart: new Date(0).toISOString(),
+      windowEnd: new Date(0).toISOString(),
+      policyVersion: 'x',
+    };
+
+    expect(await decideHandler(state('low-confidence', { detection: quiet as never }))).toMatchObject({
+      verdict: 'hold',
+      rule: 'low-confidence',
+      leaseTaken: false,
+    });
+    expect(await loop.deps.ledger.acquireLease('orders', 'next-one', loop.clock.now(), 60_000)).toBe(true);
+    await loop.deps.ledger.releaseLease('orders', 'next-one');
+  });
+});
+
+describe('Handlers: recovery after a timed-out execution', () => {
+  function statusChange(name: string, input: unknown, status = 'TIMED_OUT') {
+    return {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: {
+        executionArn: `arn:aws:states:us-east-1:123456789012:execution:micromotion:${name}`,
+        name,
+        status,
+        input: JSON.stringify(input),
+        cause: 'States.Timeout',
+      },
+    };
+  }
+
+  it('restores the recorded previous value, records the failure and frees the target', async () => {
+    const acted = state('timeout-1', { decision: actDecision(4, 9) });
+    await createAdjustProvisionedConcurrencyHandler(loop.deps)(acted);
+    await loop.deps.ledger.acquireLease('orders', 'timeout-1', loop.clock.now(), 3_600_000);
+
+    const result = await HANDLER_FACTORIES.recover(loop.deps)(
+      statusChange('timeout-1', { target: acted.target, trigger: acted.trigger }),
+    );
+
+    expect(result).toMatchObject({ outcome: 'failed-reverted' });
+    expect(await loop.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(4);
+    const [record] = (await loop.deps.ledger.listRecords({ target: 'orders' })).filter(
+      (r) => r.executionName === 'timeout-1',
+    );
+    expect(record).toMatchObject({
+      reverted: true,
+      before: 4,
+      after: 9,
+      error: { Error: 'ExecutionTimedOut' },
+    });
+    expect(await loop.deps.ledger.acquireLease('orders', 'after-timeout', loop.clock.now(), 60_000)).toBe(
+      true,
+    );
+    await loop.deps.ledger.releaseLease('orders', 'after-timeout');
+  });
+
+  it('leaves an execution that already recorded alone', async () => {
+    const s = state('recorded-then-aborted');
+    await createRecordHandler(loop.deps)(s);
+
+    expect(
+      await HANDLER_FACTORIES.recover(loop.deps)(
+        statusChange('recorded-then-aborted', { target: s.target, trigger: s.trigger }, 'ABORTED'),
+      ),
+    ).toMatchObject({ outcome: 'already-recorded' });
+  });
+
+  it('rejects an event that is not an execution status change', async () => {
+    await expect(HANDLER_FACTORIES.recover(loop.deps)({ source: 'aws.cloudwatch' })).rejects.toMatchObject({
+      name: 'InvalidEventError',
+    });
+  });
+});
+
 describe('Handlers: record', () => {
   it('writes one record per execution, and a retried record is a no-op', async () => {
     const record = createRecordHandler(loop.deps);

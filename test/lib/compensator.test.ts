@@ -106,7 +106,7 @@ describe('Compensator: alarms', () => {
 
 describe('Compensator: policy registration', () => {
   it('registers the TargetPolicy JSON under the control plane prefix, with defaults filled in', () => {
-    const { template } = attach({ flags: [flag], guardrails: { bakeSeconds: 120 } });
+    const { template } = attach({ flags: [flag], guardrails: { bakeSeconds: 300 } });
     const params = Object.values(template.findResources('AWS::SSM::Parameter'));
     expect(params).toHaveLength(1);
     expect(params[0]?.Properties.Name).toBe('/micromotion/targets/orders');
@@ -124,7 +124,7 @@ describe('Compensator: policy registration', () => {
         paused: false,
         cooldownSeconds: 600,
         actionsPerHour: 4,
-        bakeSeconds: 120,
+        bakeSeconds: 300,
         minConfidence: 0.6,
       },
       detection: { windowMinutes: 30, historyMinutes: 360, periodSeconds: 60 },
@@ -146,7 +146,7 @@ describe('Compensator: grants', () => {
     const writes = statements.filter((s) =>
       [s.Action].flat().includes('lambda:PutProvisionedConcurrencyConfig'),
     );
-    expect(writes).toHaveLength(2); // adjust-provisioned-concurrency and revert
+    expect(writes).toHaveLength(3); // adjust-provisioned-concurrency, revert and recover
     for (const s of writes)
       expect(s.Resource).toBe('arn:aws:lambda:us-east-1:123456789012:function:orders-fn:live');
     const reads = statements.filter(

@@ -186,7 +186,7 @@ describe('ControlPlaneStack', () => {
     const deploy = iamStatements(template).filter((s) =>
       asArray(s.Action).includes('appconfig:StartDeployment'),
     );
-    expect(deploy).toHaveLength(2); // flip-feature-flag and revert
+    expect(deploy).toHaveLength(3); // flip-feature-flag, revert and recover
     const resources = JSON.stringify(deploy[0]?.Resource);
     for (const part of [
       'application/app1',

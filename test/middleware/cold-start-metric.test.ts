@@ -46,4 +46,19 @@ describe('Middleware: cold-start metric', () => {
 
     expect(JSON.parse(lines[0] as string).Resource).toBe('orders-api');
   });
+
+  it('publishes nothing for an environment that provisioned concurrency initialized ahead of time', async () => {
+    const lines: string[] = [];
+    const previous = process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+    process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'provisioned-concurrency';
+    try {
+      const handler = middy(async () => 'ok').use(coldStartMetric({ write: (l) => lines.push(l) }));
+      await handler({}, context as never);
+    } finally {
+      if (previous === undefined) delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+      else process.env.AWS_LAMBDA_INITIALIZATION_TYPE = previous;
+    }
+
+    expect(lines).toHaveLength(0);
+  });
 });

@@ -105,7 +105,7 @@ describe('compensatorSpecs', () => {
       flags: [
         { key: 'skipOptionalDependency', compensatingValue: true, remedies: ['latency-drift'], ...ids },
       ],
-      guardrails: { cooldownSeconds: 300, actionsPerHour: 6, bakeSeconds: 180 },
+      guardrails: { cooldownSeconds: 300, actionsPerHour: 6, bakeSeconds: 300 },
     });
     expect(ids.applicationId).toMatch(/^[a-z0-9]{7}$/);
   });
