@@ -437,7 +437,8 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
    *   CreateHostedConfigurationVersion (application, profile), DeleteHostedConfigurationVersion
    *   (application, profile, hosted version), StartDeployment (application, environment, profile,
    *   strategy).
-   * StopDeployment and GetDeployment are not called, so not granted.
+   * - `revert` and `recover` may also StopDeployment (application, environment, deployment) of
+   *   the action's own deployment while it still rolls out or bakes.
    */
   public grantFeatureFlag(flag: FeatureFlagRef, scope: Construct = this): void {
     const arn = (resourceName: string) =>
@@ -492,8 +493,20 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       versions,
       reason,
     );
+    // Restorers may stop this action's own deployment while it still rolls out or bakes.
+    const deployments = `${environment}/deployment/*`;
+    const stopStatement = new iam.PolicyStatement({
+      actions: ['appconfig:StopDeployment'],
+      resources: [application, environment, deployments],
+    });
     for (const restorer of ['revert', 'recover'] as const) {
-      acknowledgeWildcardResource(this.grantToHandler(scope, restorer, writeStatements()), versions, reason);
+      const policy = this.grantToHandler(scope, restorer, [...writeStatements(), stopStatement]);
+      acknowledgeWildcardResource(policy, versions, reason);
+      acknowledgeWildcardResource(
+        policy,
+        deployments,
+        'Deployment numbers of this one environment are assigned at run time; only StopDeployment is granted on them.',
+      );
     }
   }
 

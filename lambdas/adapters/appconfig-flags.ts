@@ -8,6 +8,7 @@ import {
   ListDeploymentsCommand,
   ListHostedConfigurationVersionsCommand,
   StartDeploymentCommand,
+  StopDeploymentCommand,
 } from '@aws-sdk/client-appconfig';
 import { ActuationError } from '../core/errors.js';
 import type { FeatureFlagPort } from '../core/ports.js';
@@ -86,6 +87,21 @@ export class AppConfigFeatureFlags implements FeatureFlagPort {
       return false;
     } catch (error) {
       this.#translate(error, `list deployments of ${flag.key}`);
+    }
+  }
+
+  async stopDeployment(flag: FlagPolicy, deploymentNumber: number): Promise<void> {
+    try {
+      await this.client.send(
+        new StopDeploymentCommand({
+          ApplicationId: flag.applicationId,
+          EnvironmentId: flag.environmentId,
+          DeploymentNumber: deploymentNumber,
+          AllowRevert: true,
+        }),
+      );
+    } catch (error) {
+      this.#translate(error, `stop deployment ${deploymentNumber} of ${flag.key}`);
     }
   }
 

@@ -32,6 +32,11 @@ export interface FeatureFlagPort {
   get(flag: FlagPolicy): Promise<boolean>;
   /** True while a deployment to the flag's environment is running or baking (AppConfig allows one at a time). */
   deploymentInProgress(flag: FlagPolicy): Promise<boolean>;
+  /**
+   * Stops a deployment that is still rolling out or baking, with revert: the environment goes
+   * back to the previously deployed version (AppConfig's own rollback).
+   */
+  stopDeployment(flag: FlagPolicy, deploymentNumber: number): Promise<void>;
   /** Writes a new hosted configuration version and deploys it; returns a change reference. */
   set(flag: FlagPolicy, value: boolean): Promise<string>;
 }

@@ -114,6 +114,8 @@ export async function restorePrevious(
   pending: PendingAction,
 ): Promise<RevertResult> {
   const { policy } = await deps.policies.get(target);
+  const stopped = await stopOwnDeployment(deps, policy, pending);
+  if (stopped) return stopped;
   const setting =
     pending.actuator === 'provisioned-concurrency'
       ? pcSetting(deps, policy)
@@ -136,5 +138,28 @@ export async function restorePrevious(
     reverted: true,
     restoredValue: pending.previous,
     detail: `restored ${pending.actuator} ${live} → ${pending.previous} (${changeRef})`,
+  };
+}
+
+/**
+ * A flag change whose deployment is still rolling out or baking cannot be undone with a new
+ * deployment (AppConfig runs one at a time), and the deployed value still reads as the old one.
+ * The in-progress deployment is this action's own (Decide holds while another one runs), so
+ * it is stopped with revert: AppConfig's own rollback to the previous version.
+ */
+async function stopOwnDeployment(
+  deps: LoopDeps,
+  policy: TargetPolicy,
+  pending: PendingAction,
+): Promise<RevertResult | null> {
+  if (pending.actuator !== 'feature-flag' || !pending.applied) return null;
+  const flag = policy.flags.find((f) => f.key === pending.flagKey);
+  const deployment = /deployment (\d+)/.exec(pending.changeRef ?? '')?.[1];
+  if (!flag || deployment === undefined || !(await deps.flags.deploymentInProgress(flag))) return null;
+  await deps.flags.stopDeployment(flag, Number(deployment));
+  return {
+    reverted: true,
+    restoredValue: pending.previous,
+    detail: `stopped deployment ${deployment} of ${flag.key} before it completed; AppConfig rolled back to ${pending.previous}`,
   };
 }

@@ -241,6 +241,38 @@ describe('Handlers: recovery after a timed-out execution', () => {
   });
 });
 
+describe('Handlers: reverting a flag whose deployment still bakes', () => {
+  it('stops its own deployment (AppConfig rollback) instead of starting another', async () => {
+    const policy = JSON.parse(JSON.stringify(loop.synth.policies[0])) as { flags: Record<string, unknown>[] };
+    const flag = { ...policy.flags[0], deploymentStrategyId: 'AppConfig.AllAtOnce' };
+    loop.account.putParameter('/micromotion/targets/orders', JSON.stringify({ ...policy, flags: [flag] }));
+    try {
+      const flip = HANDLER_FACTORIES['flip-feature-flag'](loop.deps);
+      const decision: Decision = {
+        verdict: 'act',
+        rule: 'plan',
+        detail: 'test',
+        actuator: 'feature-flag',
+        plan: { actuator: 'feature-flag', flagKey: String(flag.key), from: false, to: true, why: 'test' },
+        bakeSeconds: 300,
+        leaseTaken: true,
+      };
+      await flip(state('flag-baking', { decision }));
+      const flagPolicy = (await loop.deps.policies.get('orders')).policy.flags[0];
+      expect(await loop.deps.flags.deploymentInProgress(flagPolicy as never)).toBe(true);
+
+      const result = await createRevertHandler(loop.deps)(state('flag-baking'));
+
+      expect(result).toMatchObject({ reverted: true, restoredValue: false });
+      expect(result.detail).toContain('stopped deployment');
+      expect(await loop.deps.flags.deploymentInProgress(flagPolicy as never)).toBe(false);
+      expect(await loop.deps.flags.get(flagPolicy as never)).toBe(false);
+    } finally {
+      loop.account.putParameter('/micromotion/targets/orders', JSON.stringify(loop.synth.policies[0]));
+    }
+  });
+});
+
 describe('Handlers: record', () => {
   it('writes one record per execution, and a retried record is a no-op', async () => {
     const record = createRecordHandler(loop.deps);
