@@ -243,8 +243,8 @@ describe('Handlers: recovery after a timed-out execution', () => {
 
 describe('Handlers: reverting a flag whose deployment still bakes', () => {
   it('stops its own deployment (AppConfig rollback) instead of starting another', async () => {
-    const policy = JSON.parse(JSON.stringify(loop.synth.policies[0])) as { flags: Record<string, unknown>[] };
-    const flag = { ...policy.flags[0], deploymentStrategyId: 'AppConfig.AllAtOnce' };
+    const policy = JSON.parse(JSON.stringify(loop.synth.policies[0])) as { flags: { key: string }[] };
+    const flag = { ...(policy.flags[0] as { key: string }), deploymentStrategyId: 'AppConfig.AllAtOnce' };
     loop.account.putParameter('/micromotion/targets/orders', JSON.stringify({ ...policy, flags: [flag] }));
     try {
       const flip = HANDLER_FACTORIES['flip-feature-flag'](loop.deps);
