@@ -24,7 +24,6 @@ function fault(random: () => number): Error {
   if (pick < 0.4) return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
   if (pick < 0.7) return new InvalidParameterValueException({ message: 'injected rejection', $metadata: {} });
   return new ServiceException({
-    name: 'ServiceException',
     $fault: 'server',
     message: 'injected 5xx',
     $metadata: {},
