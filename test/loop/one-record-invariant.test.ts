@@ -23,11 +23,7 @@ function fault(random: () => number): Error {
   const pick = random();
   if (pick < 0.4) return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
   if (pick < 0.7) return new InvalidParameterValueException({ message: 'injected rejection', $metadata: {} });
-  return new ServiceException({
-    $fault: 'server',
-    message: 'injected 5xx',
-    $metadata: {},
-  });
+  return new ServiceException({ message: 'injected 5xx', $metadata: { httpStatusCode: 500 } });
 }
 
 /** Reads PC past any injected fault still queued for the read. */
