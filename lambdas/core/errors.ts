@@ -15,8 +15,6 @@ export class InvalidEventError extends MicromotionError {}
 export class UnknownTargetError extends MicromotionError {}
 /** The target is known but its policy document is missing or unreadable. Not retried. */
 export class PolicyInvalidError extends MicromotionError {}
-/** A metric query returned no data points where some were required. Not retried. */
-export class NoMetricDataError extends MicromotionError {}
 /** An AWS call failed in a way that is worth retrying (throttling, 5xx, timeouts). */
 export class TransientAwsError extends MicromotionError {}
 /** An actuator call was rejected by the service (bad value, missing resource, permissions). */
@@ -27,6 +25,3 @@ export class PreviousValueMissingError extends MicromotionError {}
 export class ConcurrentChangeError extends MicromotionError {}
 /** A conditional ledger write lost to a concurrent writer in a way that is not idempotent. */
 export class LedgerConflictError extends MicromotionError {}
-
-/** Names that the workflow retries (in addition to the Lambda service exceptions). */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError'] as const;
