@@ -81,8 +81,9 @@ export interface DetectorConfig {
   readonly refractoryFactor: number;
   /**
    * Also watch stillness: how many points in a row repeat exactly the same value, judged against
-   * the runs of the last two days like every other statistic. Flags a metric stuck at one value
-   * (a disk idle at 0, a gauge that stopped updating) for longer than it ever was. Turn it off for
+   * the runs of the last two days like every other statistic, but by ratio (on log(1 + run)).
+   * Flags a metric stuck at one value (a disk idle at 0, a gauge that stopped updating) for about
+   * three times longer than its longest run of the last two days. Turn it off for
    * series where a long run of one value is good news rather than a fault, such as an error rate
    * that stays at 0.
    * @default true

@@ -12,6 +12,10 @@ import type { SortedWindow } from './sorted-window.js';
  * - `extremeFloorFraction` of the distance from the median to the maximum, because a statistic
  *   averaged over a window turns one past event into a plateau of equal top values whose spread
  *   says nothing about how much larger the next event may be.
+ *
+ * `measure` (increasing) sets the scale the tail is extrapolated on, and `minScale` is in its
+ * units: `Math.log1p` judges a count by ratios (twice the longest run) rather than differences.
+ * The empirical rank inside the observed range does not depend on it.
  */
 export function upperTailProbability(
   reference: SortedWindow,
@@ -19,17 +23,23 @@ export function upperTailProbability(
   tailFraction: number,
   minScale: number,
   extremeFloorFraction: number,
+  measure: (x: number) => number = identity,
 ): number {
   const n = reference.size;
   const max = reference.at(n - 1);
   if (value <= max) return (n - reference.lowerBound(value) + 1) / (n + 1);
   const tailCount = Math.max(2, Math.ceil(tailFraction * n));
+  const top = measure(max);
   const scale = Math.max(
     minScale,
-    (max - reference.at(n - tailCount)) / Math.log(tailCount),
-    extremeFloorFraction * (max - reference.quantile(0.5)),
+    (top - measure(reference.at(n - tailCount))) / Math.log(tailCount),
+    extremeFloorFraction * (top - measure(reference.quantile(0.5))),
   );
-  return Math.exp(-(value - max) / scale) / (n + 1);
+  return Math.exp(-(measure(value) - top) / scale) / (n + 1);
+}
+
+function identity(x: number): number {
+  return x;
 }
 
 /** The mirror image of {@link upperTailProbability}: how surprising a low value is. */

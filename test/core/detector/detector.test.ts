@@ -108,7 +108,7 @@ describe('Detector: stuck metrics', () => {
   /** The start of an idle spell on day 5. */
   const STUCK_AT = 15 * 80;
 
-  it('flags a value stuck for longer than any run of the last two days, as stillness', () => {
+  it('flags a value stuck for a few times longer than any run of the last two days, as stillness', () => {
     const detector = createDetector();
     const readings = points(idleDisk(STUCK_AT)).map((p) => {
       const score = detector.update(p.t, p.v);
@@ -118,8 +118,9 @@ describe('Detector: stuck metrics', () => {
       readings.map((r) => r.score),
       STUCK_AT,
     );
-    expect(at).toBeGreaterThan(STUCK_AT + 60);
-    expect(at).toBeLessThan(STUCK_AT + 2 * 60);
+    // Runs are compared by ratio: twice the usual 60-point idle spell is not yet an alarm.
+    expect(at).toBeGreaterThan(STUCK_AT + 2 * 60);
+    expect(at).toBeLessThan(STUCK_AT + 4 * 60);
     expect(readings[at]?.signal).toBe('stillness');
   });
 

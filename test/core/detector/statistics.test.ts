@@ -58,6 +58,16 @@ describe('Detector statistics: tail probability', () => {
     const plateau = windowOf([...Array(80).fill(0), ...Array(20).fill(10)]);
     expect(upperTailProbability(plateau, 10.5, 0.05, 1e-9, 0.05)).toBeCloseTo(Math.exp(-1) / 101, 12);
   });
+
+  it('extrapolates on the scale of `measure`, with the floor in its units, keeping ranks unchanged', () => {
+    const runs = windowOf(Array(50).fill(99)); // log1p(99) = ln 100
+    // Floor ln 2 on log1p: one scale past 99 is a run of 199 (twice as long), whatever the length.
+    expect(upperTailProbability(runs, 199, 0.05, Math.log(2), 0, Math.log1p)).toBeCloseTo(
+      Math.exp(-1) / 51,
+      12,
+    );
+    expect(upperTailProbability(reference, 90, 0.05, 1e-9, 0, Math.log1p)).toBeCloseTo(0.11, 12);
+  });
 });
 
 describe('Detector statistics: rolling mean and delay', () => {
