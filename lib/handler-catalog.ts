@@ -102,11 +102,6 @@ export function handlerSpec(id: HandlerId): HandlerSpec {
   return spec;
 }
 
-/** The catalog entry invoked by a workflow state, or `undefined` when no handler backs that state. */
-export function handlerForState(stateName: string): HandlerSpec | undefined {
-  return HANDLER_CATALOG.find((h) => h.stateName === stateName);
-}
-
 /** Workflow state names, exactly as they appear in the state machine definition. */
 export const STATE_NAMES = {
   checkInput: 'Check input',

@@ -75,7 +75,7 @@ export interface LocalSynthResult {
   readonly handlerArns: Readonly<Record<HandlerId, string>>;
   /** Environment the handlers get (ledger table name replaced by `ledgerTableName`). */
   readonly handlerEnvironment: Readonly<Record<string, string>>;
-  /** The EventBridge rules of the control plane (all of them target the start-execution handler). */
+  /** The EventBridge rules of the control plane, each with the handler it invokes. */
   readonly eventRules: LocalEventRule[];
   /** Local ARN of the state machine. */
   readonly stateMachineArn: string;

@@ -3,9 +3,6 @@ export interface Clock {
   now(): number;
 }
 
-/** The wall clock, for production code paths. */
-export const systemClock: Clock = { now: () => Date.now() };
-
 /**
  * A simulated clock: time moves only when `advanceTo` is called, so waits cost no wall time.
  * Monotonic: it never goes backwards.

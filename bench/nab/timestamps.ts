@@ -27,8 +27,3 @@ export function parseNabTimestamp(text: string): number | undefined {
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
   return ms;
 }
-
-/** `YYYY-MM-DD HH:MM:SS` for milliseconds produced by {@link parseNabTimestamp}. */
-export function formatNabTimestamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}

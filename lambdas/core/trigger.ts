@@ -34,10 +34,7 @@ export function parseAlarmEvent(event: unknown, alarmPrefix: string): AlarmTrigg
   const signal = rest.slice(cut + 1);
   const state = requireRecord(detail.state, 'event.detail.state');
   const value = requireOneOf(state.value, ['ALARM', 'OK', 'INSUFFICIENT_DATA'], 'event.detail.state.value');
-  const at = requireIsoTime(
-    isRecord(state) && state.timestamp ? state.timestamp : e.time,
-    'event.detail.state.timestamp',
-  );
+  const at = requireIsoTime(state.timestamp ?? e.time, 'event.detail.state.timestamp');
   const id = typeof e.id === 'string' ? e.id : `${alarmName}/${at}`;
   return {
     target,

@@ -1,7 +1,6 @@
 import { InvalidEventError } from './errors.js';
 
 /** Small structural checks for events; each failure names the path that is wrong. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

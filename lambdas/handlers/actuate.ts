@@ -75,7 +75,8 @@ export async function actuate(
   return actuationOf(kind, recorded, changeRef);
 }
 
-function actuationOf(kind: ActuatorKind, action: PendingAction, changeRef: string): Actuation {
+/** The actuation an action recorded in the ledger stands for. */
+export function actuationOf(kind: ActuatorKind, action: PendingAction, changeRef: string): Actuation {
   return {
     actuator: kind,
     from: action.previous,

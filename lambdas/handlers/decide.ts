@@ -1,10 +1,18 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
 import { decide } from '../core/guardrails.js';
-import type { Decision, FlagPolicy } from '../core/types.js';
+import type { Decision, FlagPolicy, GuardrailRule } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
 import { lambdaEntry, withMiddleware } from './runtime.js';
 
 const HOUR_MS = 3_600_000;
+/** Rules that hold whatever the target's current settings are. */
+const EARLY_RULES: ReadonlySet<GuardrailRule> = new Set([
+  'global-kill-switch',
+  'target-kill-switch',
+  'low-confidence',
+  'cooldown',
+  'action-budget',
+]);
 
 /** "Check guardrails": gathers what the guardrails need, takes the target's lease, and decides. */
 export function createDecideHandler(deps: LoopDeps) {
@@ -14,19 +22,12 @@ export function createDecideHandler(deps: LoopDeps) {
     const { policy } = await deps.policies.get(state.target);
     const nowMs = deps.clock.now();
     const holder = state.execution.name;
-    const controls = await deps.ledger.getControls(policy.target);
     const since = nowMs - Math.max(HOUR_MS, policy.guardrails.cooldownSeconds * 1000);
-    const [recentActionTimes, provisionedConcurrency] = await Promise.all([
+    const [controls, recentActionTimes] = await Promise.all([
+      deps.ledger.getControls(policy.target),
       deps.ledger.recentActionTimes(policy.target, since),
-      policy.provisionedConcurrency
-        ? deps.provisionedConcurrency.get(policy.functionName, policy.aliasName)
-        : Promise.resolve(null),
     ]);
-    const [flagValues, flagsDeploying] = await Promise.all([
-      Promise.all(policy.flags.map(async (f) => [f.key, await deps.flags.get(f)] as const)),
-      flagsWithDeployments(deps, policy.flags),
-    ]);
-    const context = {
+    const base = {
       policy,
       diagnosis: detection.diagnosis,
       nowMs,
@@ -34,6 +35,27 @@ export function createDecideHandler(deps: LoopDeps) {
       globalPaused: controls.globalPaused,
       targetPaused: controls.targetPaused,
       recentActionTimes,
+    };
+    // Guardrails that need nothing from the target's services decide before anything is read.
+    const early = decide({
+      ...base,
+      leaseAcquired: true,
+      current: { provisionedConcurrency: null, flags: {} },
+    });
+    if (early.verdict === 'hold' && EARLY_RULES.has(early.rule)) return early;
+
+    // Read only the settings the diagnosis could change.
+    const kind = detection.diagnosis.kind;
+    const usesPc =
+      policy.provisionedConcurrency && (kind === 'cold-start-pressure' || kind === 'over-provisioned');
+    const flags = policy.flags.filter((f) => kind !== 'none' && f.remedies.includes(kind));
+    const [provisionedConcurrency, flagValues, flagsDeploying] = await Promise.all([
+      usesPc ? deps.provisionedConcurrency.get(policy.functionName, policy.aliasName) : Promise.resolve(null),
+      Promise.all(flags.map(async (f) => [f.key, await deps.flags.get(f)] as const)),
+      flagsWithDeployments(deps, flags),
+    ]);
+    const context = {
+      ...base,
       current: { provisionedConcurrency, flags: Object.fromEntries(flagValues) },
       flagsDeploying,
     };

@@ -1,16 +1,15 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
-import { countDataPoints, DEFAULT_DIAGNOSIS_OPTIONS, diagnose, NO_DIAGNOSIS } from '../core/diagnosis.js';
+import { countDataPoints, diagnose, NO_DIAGNOSIS } from '../core/diagnosis.js';
 import type { Detection } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
-import { lambdaEntry, withMiddleware } from './runtime.js';
+import { lambdaEntry, metricWindowEndMs, withMiddleware } from './runtime.js';
 
 /** "Detect micromotion": reads the target's signals over the policy window and diagnoses them. */
 export function createDetectHandler(deps: LoopDeps) {
   return withMiddleware('Detect micromotion', deps, async (event): Promise<Detection> => {
     const state = parseWorkflowState(event);
     const { policy, version } = await deps.policies.get(state.target);
-    const periodMs = policy.detection.periodSeconds * 1000;
-    const end = Math.floor((deps.clock.now() - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
+    const end = metricWindowEndMs(deps, policy.detection.periodSeconds);
     const start = end - policy.detection.historyMinutes * 60_000;
     const frame = {
       windowStart: new Date(start).toISOString(),
@@ -25,7 +24,7 @@ export function createDetectHandler(deps: LoopDeps) {
       return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...frame };
     }
     const actions = await deps.ledger.recentActionTimes(policy.target, start);
-    const diagnosis = diagnose(window, policy, DEFAULT_DIAGNOSIS_OPTIONS, actions.at(-1));
+    const diagnosis = diagnose(window, policy, undefined, actions.at(-1));
     const actionable = diagnosis.kind !== 'none';
     return { actionable, reason: actionable ? 'diagnosed' : 'no-deviation', diagnosis, ...frame };
   });

@@ -3,7 +3,7 @@ import { parseExecutionStatusEvent } from '../core/execution-event.js';
 import { buildLedgerRecord } from '../core/outcome.js';
 import type { CaughtError, Outcome, RevertResult, WorkflowState } from '../core/types.js';
 import { salvageWorkflowState } from '../core/workflow-state.js';
-import { ledgerKey, restorePrevious } from './actuate.js';
+import { actuationOf, ledgerKey, restorePrevious } from './actuate.js';
 import { lambdaEntry, withMiddleware } from './runtime.js';
 
 export interface RecoverResult {
@@ -50,16 +50,7 @@ export function createRecoverHandler(deps: LoopDeps) {
     const state: WorkflowState = {
       ...base,
       ...(pending
-        ? {
-            actuation: {
-              actuator: pending.actuator,
-              from: pending.previous,
-              to: pending.planned,
-              ...(pending.flagKey ? { flagKey: pending.flagKey } : {}),
-              changeRef: pending.changeRef ?? 'unknown',
-              at: new Date(pending.actuatedAtMs).toISOString(),
-            },
-          }
+        ? { actuation: actuationOf(pending.actuator, pending, pending.changeRef ?? 'unknown') }
         : {}),
       ...(revert ? { revert } : {}),
       ...(revertError ? { revertError } : {}),

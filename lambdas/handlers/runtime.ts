@@ -82,3 +82,12 @@ export function lambdaEntry<T>(factory: (deps: LoopDeps) => Handler<T>): Handler
     return built(event, context);
   };
 }
+
+/**
+ * End (epoch ms, exclusive) of the newest complete metric period Detect and Verify may read:
+ * now minus the metric lag, down to a period boundary.
+ */
+export function metricWindowEndMs(deps: LoopDeps, periodSeconds: number): number {
+  const periodMs = periodSeconds * 1000;
+  return Math.floor((deps.clock.now() - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
+}

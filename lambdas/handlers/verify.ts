@@ -2,7 +2,7 @@ import type { LoopDeps } from '../adapters/loop-deps.js';
 import type { Verification } from '../core/types.js';
 import { verifyEffect } from '../core/verify.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
-import { lambdaEntry, withMiddleware } from './runtime.js';
+import { lambdaEntry, metricWindowEndMs, withMiddleware } from './runtime.js';
 
 /** "Verify effect": reads the signals since the action and compares them with the evidence before it. */
 export function createVerifyHandler(deps: LoopDeps) {
@@ -12,7 +12,7 @@ export function createVerifyHandler(deps: LoopDeps) {
     const actuation = state.actuation as NonNullable<typeof state.actuation>;
     const { policy } = await deps.policies.get(state.target);
     const periodMs = policy.detection.periodSeconds * 1000;
-    const end = Math.floor((deps.clock.now() - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
+    const end = metricWindowEndMs(deps, policy.detection.periodSeconds);
     // The period the change landed in is mixed; skip it when the bake leaves anything after it.
     const firstFull = Math.ceil(Date.parse(actuation.at) / periodMs) * periodMs;
     const start = firstFull + periodMs < end ? firstFull + periodMs : firstFull;

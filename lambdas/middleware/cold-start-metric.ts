@@ -4,7 +4,7 @@ import type { MiddlewareObj } from '@middy/core';
  * Middy middleware for a service team's own handler: publishes `Micromotion/ColdStarts`
  * (one per new execution environment) as a CloudWatch Embedded Metric Format log line, with
  * the dimensions the compensator reads (`FunctionName`, `Resource` = `<function>:<alias>`)
- * at high resolution (10 s). No SDK call and no extra latency: Lambda ships the log line and
+ * at high resolution (`StorageResolution: 1`, so periods down to 10 s can be read). No SDK call and no extra latency: Lambda ships the log line and
  * CloudWatch extracts the metric.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  *
@@ -63,7 +63,7 @@ export function coldStartRecord(functionName: string, resource: string, timestam
         {
           Namespace: COLD_START_NAMESPACE,
           Dimensions: [['FunctionName', 'Resource']],
-          Metrics: [{ Name: 'ColdStarts', Unit: 'Count', StorageResolution: 10 }],
+          Metrics: [{ Name: 'ColdStarts', Unit: 'Count', StorageResolution: 1 }],
         },
       ],
     },

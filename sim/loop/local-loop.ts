@@ -1,8 +1,9 @@
 import '../polyfills.js';
 import { PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { createLoopDeps, type LoopConfig, type LoopDeps } from '../../lambdas/adapters/loop-deps.js';
+import { createLoopDeps, type LoopDeps } from '../../lambdas/adapters/loop-deps.js';
 import type { LedgerRecord } from '../../lambdas/core/types.js';
+import { configFromEnv } from '../../lambdas/handlers/runtime.js';
 import { HANDLER_CATALOG, type HandlerId, STATE_NAMES } from '../../lib/handler-catalog.js';
 import { LOCAL_REGION, type LocalSynthResult, localSynth } from '../../lib/local-synth.js';
 import { SimulatedAccount } from '../account.js';
@@ -113,7 +114,8 @@ export class LocalLoop {
     const synth = localSynth(compensatorSpecs(scenario), { ledgerTableName: LEDGER_TABLE });
     const clock = new SimClock(scenarioStartMillis(scenario));
     const account = new SimulatedAccount(scenario, { clock, alarms: parseAlarmSpecs(synth.alarms) });
-    const prefix = synth.handlerEnvironment.POLICY_PARAMETER_PREFIX ?? '/micromotion/targets/';
+    // Registered as the Compensators' SSM parameters would be.
+    const prefix = synth.handlerEnvironment.POLICY_PARAMETER_PREFIX;
     for (const policy of synth.policies)
       account.putParameter(`${prefix}${policy.target}`, JSON.stringify(policy));
 
@@ -121,16 +123,12 @@ export class LocalLoop {
     try {
       await db.createTable(synth.ledgerTable);
       const simulated = createSimulatedClients(account, LOCAL_REGION);
-      const config: LoopConfig = {
-        ledgerTableName: LEDGER_TABLE,
-        policyParameterPrefix: prefix,
-        ledgerRetentionDays: Number(synth.handlerEnvironment.LEDGER_RETENTION_DAYS ?? '90'),
-        globalDryRun: synth.handlerEnvironment.GLOBAL_DRY_RUN === 'true',
-        stateMachineArn: synth.stateMachineArn,
-        alarmNamePrefix: 'micromotion-',
-        leaseSeconds: Number(synth.handlerEnvironment.LEASE_SECONDS ?? '7200'),
-        metricLagSeconds: Number(synth.handlerEnvironment.METRIC_LAG_SECONDS ?? '120'),
-      };
+      // The handlers read the environment the stack gives their functions, as in Lambda.
+      const config = configFromEnv({
+        ...synth.handlerEnvironment,
+        LEDGER_TABLE_NAME: LEDGER_TABLE,
+        STATE_MACHINE_ARN: synth.stateMachineArn,
+      });
       const deps = createLoopDeps(
         { ...simulated, dynamodb: db.client },
         config,

@@ -31,7 +31,7 @@ describe('Middleware: cold-start metric', () => {
     expect(record._aws.CloudWatchMetrics[0].Metrics[0]).toEqual({
       Name: 'ColdStarts',
       Unit: 'Count',
-      StorageResolution: 10,
+      StorageResolution: 1,
     });
   });
 
