@@ -289,26 +289,36 @@ export class Compensator extends Construct {
     o: { target: string; functionName: string; aliasName: string; bandWidth: number },
   ): cloudwatch.CfnAlarm {
     const metric = ALARM_METRICS[signal];
+    const stat = (id: string, metricName: string, statistic: string, returnData: boolean) => ({
+      id,
+      returnData,
+      metricStat: {
+        metric: {
+          namespace: 'AWS/Lambda',
+          metricName,
+          dimensions: [
+            { name: 'FunctionName', value: o.functionName },
+            { name: 'Resource', value: `${o.functionName}:${o.aliasName}` },
+          ],
+        },
+        period: 60,
+        stat: statistic,
+      },
+    });
+    // Errors are watched as a rate: a traffic burst at the same error rate is not an anomaly.
+    const watched =
+      signal === 'errors'
+        ? [
+            stat('errors', 'Errors', 'Sum', false),
+            stat('invocations', 'Invocations', 'Sum', false),
+            { id: 'm1', expression: '100 * errors / invocations', label: 'Error rate (%)', returnData: true },
+          ]
+        : [stat('m1', metric.metricName, metric.stat, true)];
     return new cloudwatch.CfnAlarm(this, `Alarm-${signal}`, {
       alarmName: `${ALARM_NAME_PREFIX}${o.target}-${signal}`,
-      alarmDescription: `micromotion: ${metric.metricName} (${metric.stat}) of ${o.target} above its anomaly band; starts the control loop.`,
+      alarmDescription: `micromotion: ${signal === 'errors' ? 'error rate' : `${metric.metricName} (${metric.stat})`} of ${o.target} above its anomaly band; starts the control loop.`,
       metrics: [
-        {
-          id: 'm1',
-          returnData: true,
-          metricStat: {
-            metric: {
-              namespace: 'AWS/Lambda',
-              metricName: metric.metricName,
-              dimensions: [
-                { name: 'FunctionName', value: o.functionName },
-                { name: 'Resource', value: `${o.functionName}:${o.aliasName}` },
-              ],
-            },
-            period: 60,
-            stat: metric.stat,
-          },
-        },
+        ...watched,
         {
           id: 'band',
           expression: `ANOMALY_DETECTION_BAND(m1, ${o.bandWidth})`,

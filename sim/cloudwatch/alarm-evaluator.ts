@@ -3,6 +3,8 @@ import { AnomalyBand, type Band, TRAINING_WINDOW_MILLIS } from './anomaly-band.j
 import type { MetricIdentity, MetricStore } from './metric-store.js';
 import { parseStatistic } from './statistics.js';
 
+type Statistic = NonNullable<ReturnType<typeof parseStatistic>>;
+
 /** A state change of one alarm. */
 export interface AlarmTransition {
   readonly from: AlarmStateValue;
@@ -39,7 +41,8 @@ export class SimulatedAlarm {
   #stateTimestampMillis: number;
   readonly #store: MetricStore;
   readonly #metric: MetricIdentity;
-  readonly #statistic: (set: Parameters<NonNullable<ReturnType<typeof parseStatistic>>>[0]) => number;
+  readonly #statistic: Statistic;
+  readonly #denominator: { metric: MetricIdentity; statistic: Statistic; scale: number } | null;
   readonly #band: AnomalyBand | null;
 
   constructor(spec: AlarmSpec, arn: string, store: MetricStore, createdAtMillis: number) {
@@ -56,12 +59,27 @@ export class SimulatedAlarm {
     if (!statistic)
       throw new RangeError(`Alarm ${spec.alarmName}: statistic ${spec.metric.stat} is not supported`);
     this.#statistic = statistic;
+    const ratio = spec.ratio;
+    const denominatorStatistic = ratio ? parseStatistic(ratio.denominator.stat) : null;
+    if (ratio && !denominatorStatistic) {
+      throw new RangeError(`Alarm ${spec.alarmName}: statistic ${ratio.denominator.stat} is not supported`);
+    }
+    this.#denominator =
+      ratio && denominatorStatistic
+        ? {
+            metric: {
+              namespace: ratio.denominator.namespace,
+              metricName: ratio.denominator.metricName,
+              dimensions: ratio.denominator.dimensions,
+            },
+            statistic: denominatorStatistic,
+            scale: ratio.scale,
+          }
+        : null;
+    const counts = !ratio && (spec.metric.stat === 'Sum' || spec.metric.stat === 'SampleCount');
     this.#band =
       spec.threshold.kind === 'band'
-        ? new AnomalyBand(
-            spec.threshold.widthStdDevs,
-            spec.metric.stat === 'Sum' || spec.metric.stat === 'SampleCount',
-          )
+        ? new AnomalyBand(spec.threshold.widthStdDevs, counts, ratio?.scale)
         : null;
     this.#train(createdAtMillis);
   }
@@ -89,12 +107,7 @@ export class SimulatedAlarm {
     const rangeEnd = Math.floor(nowMillis / periodMillis) * periodMillis;
     const rangeStart = rangeEnd - this.spec.evaluationPeriods * periodMillis;
     const band = this.#band?.bandAt(rangeStart) ?? null;
-    const values = new Map(
-      this.#store
-        .aggregate(this.#metric, rangeStart, rangeEnd, this.spec.metric.periodSeconds, nowMillis)
-        .map((p) => [p.periodStartMillis, this.#statistic(p.set)] as const)
-        .filter(([, v]) => Number.isFinite(v)),
-    );
+    const { values } = this.#series(rangeStart, rangeEnd, nowMillis);
     this.#train(nowMillis);
 
     const datapoints: Datapoint[] = [];
@@ -134,10 +147,34 @@ export class SimulatedAlarm {
     const periodMillis = periodSeconds * 1000;
     const from = Math.max(band.lastObservedMillis + periodMillis, nowMillis - TRAINING_WINDOW_MILLIS);
     const aligned = Math.ceil(from / periodMillis) * periodMillis;
-    for (const p of this.#store.aggregate(this.#metric, aligned, nowMillis, periodSeconds, nowMillis)) {
-      const v = this.#statistic(p.set);
-      if (Number.isFinite(v)) band.observe(p.periodStartMillis, v);
+    const series = this.#series(aligned, nowMillis, nowMillis);
+    for (const [t, v] of series.values) band.observe(t, v, series.denominators.get(t));
+  }
+
+  /** The watched series over [from, to): the metric's statistic, or the ratio's value, per period. */
+  #series(
+    from: number,
+    to: number,
+    nowMillis: number,
+  ): { values: Map<number, number>; denominators: Map<number, number> } {
+    const periodSeconds = this.spec.metric.periodSeconds;
+    const valuesOf = (metric: MetricIdentity, statistic: Statistic) =>
+      new Map(
+        this.#store
+          .aggregate(metric, from, to, periodSeconds, nowMillis)
+          .map((p) => [p.periodStartMillis, statistic(p.set)] as const)
+          .filter(([, v]) => Number.isFinite(v)),
+      );
+    const numerator = valuesOf(this.#metric, this.#statistic);
+    const ratio = this.#denominator;
+    if (!ratio) return { values: numerator, denominators: new Map() };
+    const denominators = valuesOf(ratio.metric, ratio.statistic);
+    const values = new Map<number, number>();
+    // Lambda emits no Errors datapoint in a period without errors: a missing numerator is 0.
+    for (const [t, den] of denominators) {
+      if (den > 0) values.set(t, (ratio.scale * (numerator.get(t) ?? 0)) / den);
     }
+    return { values, denominators };
   }
 
   #breaches(value: number, band: Band | null): boolean | null {

@@ -31,7 +31,13 @@ export interface AlarmSpec {
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
   readonly treatMissingData: TreatMissingData;
+  /** The metric the alarm watches; with `ratio`, the numerator (its period is the alarm's). */
   readonly metric: AlarmMetric;
+  /**
+   * Set when the watched series is metric math of the form `scale * numerator / denominator`
+   * (e.g. an error rate in percent). Periods whose denominator is missing or 0 have no value.
+   */
+  readonly ratio?: { readonly denominator: AlarmMetric; readonly scale: number; readonly expression: string };
   readonly threshold:
     | { readonly kind: 'static'; readonly value: number }
     | {

@@ -12,6 +12,8 @@ const OPERATORS: readonly ComparisonOperator[] = [
 ];
 const MISSING: readonly TreatMissingData[] = ['missing', 'ignore', 'breaching', 'notBreaching'];
 const BAND_EXPRESSION = /^\s*ANOMALY_DETECTION_BAND\(\s*([a-z][a-zA-Z0-9_]*)\s*(?:,\s*([0-9.]+)\s*)?\)\s*$/;
+/** The one metric-math form supported: `<scale> * <numerator id> / <denominator id>`. */
+const RATIO_EXPRESSION = /^\s*([0-9.]+)\s*\*\s*([a-z][a-zA-Z0-9_]*)\s*\/\s*([a-z][a-zA-Z0-9_]*)\s*$/;
 
 /** Options of `parseAlarmSpecs`. */
 export interface ParseAlarmSpecsOptions {
@@ -131,22 +133,42 @@ function parseAlarm(
         `must be ANOMALY_DETECTION_BAND(<id>, <width>), got ${expression}`,
       );
     const metricId = (match as RegExpExecArray)[1] as string;
-    const index = metrics.findIndex((m) => m.Id === metricId);
-    if (index < 0) fail('Metrics', `has no query with Id ${metricId} (named by ${expression})`);
-    const stat = (metrics[index] as { MetricStat?: Record<string, unknown> }).MetricStat;
-    if (!stat) fail(`Metrics[${index}].MetricStat`, 'is required (metric math inputs are not supported)');
-    const metric = parseMetricStat(
-      metricId,
-      stat as Record<string, unknown>,
-      `Metrics[${index}].MetricStat`,
-      str,
-      num,
-      dims,
-      fail,
-    );
+    const statOf = (id: string, namedBy: string): AlarmMetric => {
+      const index = metrics.findIndex((m) => m.Id === id);
+      if (index < 0) fail('Metrics', `has no query with Id ${id} (named by ${namedBy})`);
+      const stat = (metrics[index] as { MetricStat?: Record<string, unknown> }).MetricStat;
+      if (!stat) fail(`Metrics[${index}].MetricStat`, `is required for ${id}`);
+      return parseMetricStat(
+        id,
+        stat as Record<string, unknown>,
+        `Metrics[${index}].MetricStat`,
+        str,
+        num,
+        dims,
+        fail,
+      );
+    };
+    const input = metrics.find((m) => m.Id === metricId);
+    const math = input ? str(input.Expression, `Metrics[${metrics.indexOf(input)}].Expression`) : undefined;
+    let metric: AlarmMetric;
+    let ratio: AlarmSpec['ratio'];
+    if (math !== undefined) {
+      const parts = RATIO_EXPRESSION.exec(math);
+      if (!parts)
+        fail(
+          `Metrics[${metrics.indexOf(input as Record<string, unknown>)}].Expression`,
+          `must be <scale> * <id> / <id>, got ${math}`,
+        );
+      const [, scale, numerator, denominator] = parts as RegExpExecArray;
+      metric = statOf(numerator as string, math);
+      ratio = { denominator: statOf(denominator as string, math), scale: Number(scale), expression: math };
+    } else {
+      metric = statOf(metricId, expression);
+    }
     return {
       ...base,
       metric,
+      ...(ratio ? { ratio } : {}),
       threshold: {
         kind: 'band',
         metricId: thresholdId as string,

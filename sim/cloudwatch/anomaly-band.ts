@@ -9,7 +9,8 @@
  * Here: expected = median of the training values; spread = 1.4826 × the median absolute
  * deviation (a robust standard deviation that the anomaly itself barely moves), floored at 5 % of
  * |expected| so a flat metric does not get a zero-width band, and for counts (Sum, SampleCount) at
- * √expected, their Poisson noise. Training values are the metric's values over the two weeks before the periods
+ * √expected, their Poisson noise; for a ratio of counts (an error rate) at the binomial noise of
+ * the typical denominator n: scale · √(max(p, 1/n) / n). Training values are the metric's values over the two weeks before the periods
  * being evaluated; when at least two days are known, only values within ±1 h of the same time of
  * day are used (a crude daily pattern). The account pre-trains the band on a warm-up simulated
  * before the scenario start, so an alarm is not blind at minute 0.
@@ -32,22 +33,27 @@ export interface Band {
 export class AnomalyBand {
   readonly #times: number[] = [];
   readonly #values: number[] = [];
+  /** Denominators of a ratio series, aligned with the values (empty otherwise). */
+  readonly #denominators: number[] = [];
 
   /**
    * @param widthStdDevs the band width W of ANOMALY_DETECTION_BAND(m, W)
    * @param counts whether the values are counts (statistic Sum or SampleCount)
+   * @param ratioScale for `scale * a / b` series of counts, the scale (100 for a percentage)
    */
   constructor(
     readonly widthStdDevs: number,
     readonly counts = false,
+    readonly ratioScale?: number,
   ) {}
 
-  /** Adds the value of the period starting at `periodStartMillis` (in time order). */
-  observe(periodStartMillis: number, value: number): void {
+  /** Adds the value of the period starting at `periodStartMillis` (in time order); `denominator` for ratios. */
+  observe(periodStartMillis: number, value: number, denominator = 0): void {
     const last = this.#times[this.#times.length - 1];
     if (last !== undefined && periodStartMillis <= last) return;
     this.#times.push(periodStartMillis);
     this.#values.push(value);
+    if (this.ratioScale !== undefined) this.#denominators.push(denominator);
     // Drop what falls out of the training window.
     let drop = 0;
     while (
@@ -58,6 +64,7 @@ export class AnomalyBand {
     if (drop > 0) {
       this.#times.splice(0, drop);
       this.#values.splice(0, drop);
+      if (this.ratioScale !== undefined) this.#denominators.splice(0, drop);
     }
   }
 
@@ -72,6 +79,7 @@ export class AnomalyBand {
     const first = this.#times.find((t) => t >= from);
     const seasonal = first !== undefined && atMillis - first >= SEASONAL_MIN_SPAN_MILLIS;
     const training: number[] = [];
+    const denominators: number[] = [];
     for (let i = 0; i < this.#times.length; i += 1) {
       const t = this.#times[i] as number;
       if (t < from || t >= atMillis) continue;
@@ -82,6 +90,7 @@ export class AnomalyBand {
         if (offset > SEASONAL_HALF_WIDTH_MILLIS) continue;
       }
       training.push(this.#values[i] as number);
+      if (this.ratioScale !== undefined) denominators.push(this.#denominators[i] as number);
     }
     if (training.length === 0) return null;
     const sorted = training.sort((a, b) => a - b);
@@ -89,7 +98,14 @@ export class AnomalyBand {
     const deviations = sorted.map((v) => Math.abs(v - expected)).sort((a, b) => a - b);
     const mad = quantile(deviations, 0.5);
     const poisson = this.counts ? Math.sqrt(Math.max(expected, 1)) : 0;
-    const spread = Math.max(MAD_TO_STDEV * mad, RELATIVE_SPREAD_FLOOR * Math.abs(expected), poisson);
+    const binomial =
+      this.ratioScale !== undefined ? binomialSpread(expected, denominators, this.ratioScale) : 0;
+    const spread = Math.max(
+      MAD_TO_STDEV * mad,
+      RELATIVE_SPREAD_FLOOR * Math.abs(expected),
+      poisson,
+      binomial,
+    );
     return {
       expected,
       spread,
@@ -106,4 +122,15 @@ function quantile(sorted: readonly number[], q: number): number {
   const high = Math.ceil(position);
   const a = sorted[low] as number;
   return a + ((sorted[high] as number) - a) * (position - low);
+}
+
+/** Binomial noise of a rate `scale * k / n` at the typical n: one event in n is the smallest step. */
+function binomialSpread(expected: number, denominators: readonly number[], scale: number): number {
+  const n = quantile(
+    [...denominators].sort((a, b) => a - b),
+    0.5,
+  );
+  if (!(n > 0)) return 0;
+  const p = Math.max(expected / scale, 1 / n);
+  return scale * Math.sqrt(p / n);
 }

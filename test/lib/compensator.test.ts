@@ -159,6 +159,28 @@ describe('Compensator: grants', () => {
   });
 });
 
+describe('Compensator: the errors alarm', () => {
+  it('watches the error rate, not the error count, so traffic alone does not fire it', () => {
+    const { template } = attach();
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const errors = Object.values(alarms).find((a) => String(a.Properties.AlarmName).endsWith('-errors'));
+    const metrics = errors?.Properties.Metrics as Record<string, unknown>[];
+
+    expect(metrics.find((m) => m.Id === 'm1')).toMatchObject({ Expression: '100 * errors / invocations' });
+    expect(metrics.find((m) => m.Id === 'errors')).toMatchObject({
+      ReturnData: false,
+      MetricStat: { Metric: { MetricName: 'Errors' }, Stat: 'Sum' },
+    });
+    expect(metrics.find((m) => m.Id === 'invocations')).toMatchObject({
+      ReturnData: false,
+      MetricStat: { Metric: { MetricName: 'Invocations' }, Stat: 'Sum' },
+    });
+    expect(metrics.find((m) => m.Id === 'band')).toMatchObject({
+      Expression: 'ANOMALY_DETECTION_BAND(m1, 2)',
+    });
+  });
+});
+
 describe('Compensator: props validation', () => {
   it('rejects maxStep 0 with a message naming the prop', () => {
     expect(() => attach({ provisionedConcurrency: { min: 1, max: 50, maxStep: 0 } })).toThrow(
