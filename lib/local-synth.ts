@@ -13,7 +13,7 @@ import type { TargetPolicy } from '../lambdas/core/types.js';
 import { Compensator, type CompensatorProps } from './compensator.js';
 import { ControlPlaneStack, type ControlPlaneStackProps } from './control-plane-stack.js';
 import type { HandlerId } from './handler-catalog.js';
-import type { AslDefinition } from './workflow.js';
+import { type AslDefinition, renderIntrinsics } from './workflow.js';
 
 /** Account id of the simulated account. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -241,25 +241,4 @@ export function localSynth(
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** Replaces CloudFormation intrinsics in a template fragment (`Fn::Join` joined, the rest via `resolveToken`). */
-function renderIntrinsics(
-  value: unknown,
-  resolveToken: (intrinsic: Record<string, unknown>) => string,
-): unknown {
-  if (Array.isArray(value)) return value.map((v) => renderIntrinsics(v, resolveToken));
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]?.startsWith('Fn::'))) {
-      if (keys[0] === 'Fn::Join') {
-        const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-        return parts.map((p) => String(renderIntrinsics(p, resolveToken))).join(sep);
-      }
-      return resolveToken(o);
-    }
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, renderIntrinsics(v, resolveToken)]));
-  }
-  return value;
 }

@@ -260,17 +260,26 @@ export type TokenResolver = (intrinsic: Record<string, unknown>) => string;
 export function workflowAsl(stateMachine: sfn.StateMachine, resolveToken: TokenResolver): AslDefinition {
   const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine;
   const resolved: unknown = Stack.of(stateMachine).resolve(cfn.definitionString);
-  return JSON.parse(joinIntrinsic(resolved, resolveToken)) as AslDefinition;
+  return JSON.parse(String(renderIntrinsics(resolved, resolveToken))) as AslDefinition;
 }
 
-function joinIntrinsic(value: unknown, resolveToken: TokenResolver): string {
-  if (typeof value === 'string') return value;
+/** Replaces CloudFormation intrinsics in a template fragment (`Fn::Join` joined, the rest via `resolveToken`). */
+export function renderIntrinsics(
+  value: unknown,
+  resolveToken: (intrinsic: Record<string, unknown>) => string,
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => renderIntrinsics(v, resolveToken));
   if (value && typeof value === 'object') {
-    const join = (value as Record<string, unknown>)['Fn::Join'];
-    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-      return (join[1] as unknown[]).map((part) => joinIntrinsic(part, resolveToken)).join(join[0]);
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]?.startsWith('Fn::'))) {
+      if (keys[0] === 'Fn::Join') {
+        const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+        return parts.map((p) => String(renderIntrinsics(p, resolveToken))).join(sep);
+      }
+      return resolveToken(o);
     }
-    return resolveToken(value as Record<string, unknown>);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, renderIntrinsics(v, resolveToken)]));
   }
-  throw new Error(`Cannot render ${JSON.stringify(value)} in the state machine definition.`);
+  return value;
 }
