@@ -254,6 +254,13 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
         `Reads the target policies: one SSM parameter per target under ${prefix}, registered by Compensators.`,
       );
     }
+    // Decide backs off when Application Auto Scaling manages an alias's provisioned concurrency.
+    handlers.decide.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['application-autoscaling:DescribeScalableTargets'],
+        resources: ['*'],
+      }),
+    );
     for (const id of ['detect', 'verify'] as const) {
       handlers[id].addToRolePolicy(
         new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
@@ -611,7 +618,9 @@ export class ControlPlaneStack extends Stack implements IControlPlane {
       acknowledgeWildcardResource(
         role.node.findChild('DefaultPolicy'),
         '*',
-        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
+        id === 'decide'
+          ? 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and application-autoscaling:DescribeScalableTargets (read-only: is another controller scaling this alias?) have no resource-level permissions.'
+          : 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
       );
     }
     return fn;

@@ -25,6 +25,7 @@ import { Rng } from './rng.js';
 import { scenarioStartMillis } from './scenario.js';
 import type { Scenario } from './scenario-types.js';
 import { AppConfigService } from './services/appconfig-service.js';
+import { ApplicationAutoScaling } from './services/application-auto-scaling.js';
 import { LambdaService } from './services/lambda-service.js';
 import { Notifications, type PublishedMessage } from './services/notifications.js';
 import { ParameterStore } from './services/parameter-store.js';
@@ -119,6 +120,8 @@ export class SimulatedAccount {
   readonly #parameters: ParameterStore;
   readonly #notifications: Notifications;
   readonly #stepFunctions: StepFunctions;
+  /** Application Auto Scaling: tests and scenarios register other controllers here. */
+  readonly autoScaling: ApplicationAutoScaling;
   readonly #operations: Record<string, (input: never) => unknown>;
   #steppedUntil: number;
   #advancing = false;
@@ -179,6 +182,7 @@ export class SimulatedAccount {
     this.#parameters = new ParameterStore({ region: this.region, accountId: this.accountId, now });
     this.#notifications = new Notifications({ rng: this.#rng.fork('sns'), now });
     this.#stepFunctions = new StepFunctions({ rng: this.#rng.fork('sfn'), now });
+    this.autoScaling = new ApplicationAutoScaling(now);
     this.#operations = {
       'CloudWatch.GetMetricData': (input: GetMetricDataInput) => getMetricData(this.metrics, input, now()),
       'Lambda.GetProvisionedConcurrencyConfig': (i) => this.#lambda.getProvisionedConcurrencyConfig(i),
@@ -199,6 +203,7 @@ export class SimulatedAccount {
       'SSM.GetParametersByPath': (i) => this.#parameters.getParametersByPath(i),
       'SNS.Publish': (i) => this.#notifications.publish(i),
       'SFN.StartExecution': (i) => this.#stepFunctions.startExecution(i),
+      'ApplicationAutoScaling.DescribeScalableTargets': (i) => this.autoScaling.describeScalableTargets(i),
     };
     for (const [name, value] of Object.entries(options.parameters ?? {})) this.#parameters.put(name, value);
     this.#recordScenarioEvents();

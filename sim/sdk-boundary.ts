@@ -3,7 +3,9 @@
  * account instead of being sent. Commands are built, validated and given their input by the real
  * SDK; only the transport is replaced.
  */
+
 import { AppConfigClient } from '@aws-sdk/client-appconfig';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -71,6 +73,7 @@ export interface SimulatedClients {
   readonly ssm: SSMClient;
   readonly sns: SNSClient;
   readonly sfn: SFNClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
 }
 
 /** Static fake credentials: nothing is signed or sent, but the SDK wants some. */
@@ -89,5 +92,6 @@ export function createSimulatedClients(account: CommandAnswerer, region = 'us-ea
     ssm: attachSimulatedAccount(new SSMClient(config), account),
     sns: attachSimulatedAccount(new SNSClient(config), account),
     sfn: attachSimulatedAccount(new SFNClient(config), account),
+    autoscaling: attachSimulatedAccount(new ApplicationAutoScalingClient(config), account),
   };
 }

@@ -1,4 +1,8 @@
 import {
+  type ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetProvisionedConcurrencyConfigCommand,
   type LambdaClient,
@@ -17,7 +21,25 @@ const REJECTIONS = new Set([
 
 /** Provisioned concurrency on a function alias, through the Lambda API. */
 export class LambdaProvisionedConcurrency implements ProvisionedConcurrencyPort {
-  constructor(private readonly client: LambdaClient) {}
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly autoscaling: ApplicationAutoScalingClient,
+  ) {}
+
+  async autoscaled(functionName: string, aliasName: string): Promise<boolean> {
+    try {
+      const out = await this.autoscaling.send(
+        new DescribeScalableTargetsCommand({
+          ServiceNamespace: 'lambda',
+          ResourceIds: [`function:${functionName}:${aliasName}`],
+          ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+        }),
+      );
+      return (out.ScalableTargets ?? []).length > 0;
+    } catch (error) {
+      rethrowTransient(error, 'Application Auto Scaling DescribeScalableTargets');
+    }
+  }
 
   async get(functionName: string, aliasName: string): Promise<number> {
     try {

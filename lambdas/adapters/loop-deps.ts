@@ -1,4 +1,5 @@
 import type { AppConfigClient } from '@aws-sdk/client-appconfig';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -26,6 +27,7 @@ export interface AwsClients {
   readonly ssm: SSMClient;
   readonly dynamodb: DynamoDBClient;
   readonly sfn: SFNClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
 }
 
 /** Typed configuration of the loop handlers (read from the environment once, in the handler factory). */
@@ -68,7 +70,7 @@ export function createLoopDeps(clients: AwsClients, config: LoopConfig, clock: C
     clients,
     policies: new SsmPolicyStore(clients.ssm, config.policyParameterPrefix),
     metrics: new CloudWatchMetricsReader(clients.cloudwatch),
-    provisionedConcurrency: new LambdaProvisionedConcurrency(clients.lambda),
+    provisionedConcurrency: new LambdaProvisionedConcurrency(clients.lambda, clients.autoscaling),
     flags: new AppConfigFeatureFlags(clients.appconfig),
     ledger: new DynamoDbLedger(clients.dynamodb, config.ledgerTableName),
   };

@@ -15,6 +15,8 @@ export interface DecisionContext {
   readonly current: CurrentValues;
   /** Flags whose environment has an AppConfig deployment running or baking (one at a time). */
   readonly flagsDeploying?: readonly string[];
+  /** Application Auto Scaling manages provisioned concurrency on the alias. */
+  readonly pcAutoscaled?: boolean;
 }
 
 export interface CurrentValues {
@@ -74,6 +76,13 @@ export function decide(ctx: DecisionContext): Decision {
 
   const planned = planAction(diagnosis, policy, ctx.current);
   if (planned.kind === 'hold') return hold(planned.rule, planned.detail);
+  if (planned.plan.actuator === 'provisioned-concurrency' && ctx.pcAutoscaled) {
+    return hold(
+      'another-controller',
+      'Application Auto Scaling manages provisioned concurrency on this alias; never fight another controller',
+      planned.plan,
+    );
+  }
   const flagKey = planned.plan.flagKey;
   if (flagKey !== undefined && ctx.flagsDeploying?.includes(flagKey)) {
     return hold(

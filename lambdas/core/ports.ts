@@ -25,6 +25,8 @@ export interface ProvisionedConcurrencyPort {
   get(functionName: string, aliasName: string): Promise<number>;
   /** Sets it (0 removes the configuration) and returns the service's status text. */
   set(functionName: string, aliasName: string, value: number): Promise<string>;
+  /** True when Application Auto Scaling manages provisioned concurrency on the alias (another controller). */
+  autoscaled(functionName: string, aliasName: string): Promise<boolean>;
 }
 
 export interface FeatureFlagPort {

@@ -127,6 +127,7 @@ export type GuardrailRule =
   | 'at-bound'
   | 'no-actuator'
   | 'deployment-in-progress'
+  | 'another-controller'
   | 'plan';
 
 export interface ActionPlan {

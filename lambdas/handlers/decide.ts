@@ -49,8 +49,11 @@ export function createDecideHandler(deps: LoopDeps) {
     const usesPc =
       policy.provisionedConcurrency && (kind === 'cold-start-pressure' || kind === 'over-provisioned');
     const flags = policy.flags.filter((f) => kind !== 'none' && f.remedies.includes(kind));
-    const [provisionedConcurrency, flagValues, flagsDeploying] = await Promise.all([
+    const [provisionedConcurrency, pcAutoscaled, flagValues, flagsDeploying] = await Promise.all([
       usesPc ? deps.provisionedConcurrency.get(policy.functionName, policy.aliasName) : Promise.resolve(null),
+      usesPc
+        ? deps.provisionedConcurrency.autoscaled(policy.functionName, policy.aliasName)
+        : Promise.resolve(false),
       Promise.all(flags.map(async (f) => [f.key, await deps.flags.get(f)] as const)),
       flagsWithDeployments(deps, flags),
     ]);
@@ -58,6 +61,7 @@ export function createDecideHandler(deps: LoopDeps) {
       ...base,
       current: { provisionedConcurrency, flags: Object.fromEntries(flagValues) },
       flagsDeploying,
+      pcAutoscaled,
     };
     // Decide as if the lease were ours first: only an execution that would act takes the lease,
     // so a held or dry-run execution never makes a concurrent one wait.

@@ -1,4 +1,5 @@
 import { AppConfigClient } from '@aws-sdk/client-appconfig';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -49,6 +50,7 @@ function depsFromEnv(): LoopDeps {
     ssm: new SSMClient({}),
     dynamodb: new DynamoDBClient({}),
     sfn: new SFNClient({}),
+    autoscaling: new ApplicationAutoScalingClient({}),
   };
   return createLoopDeps(clients, configFromEnv(process.env), Date, (entry) =>
     console.log(JSON.stringify(entry)),

@@ -371,3 +371,15 @@ describe('Guardrails: another deployment', () => {
     expect(decision).toMatchObject({ verdict: 'act', actuator: 'feature-flag' });
   });
 });
+
+describe('Guardrails: another controller', () => {
+  it('holds a provisioned-concurrency change while Application Auto Scaling manages the alias', () => {
+    const decision = decide(makeContext({ pcAutoscaled: true }));
+
+    expect(decision).toMatchObject({
+      verdict: 'hold',
+      rule: 'another-controller',
+      actuator: 'provisioned-concurrency',
+    });
+  });
+});

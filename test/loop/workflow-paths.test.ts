@@ -123,6 +123,22 @@ describe('Workflow: hold path', () => {
   });
 });
 
+describe('Workflow: never fight another controller', () => {
+  it('holds when Application Auto Scaling manages the alias, and changes nothing', async () => {
+    const l = await start(withBursts([10, 25]));
+    l.account.autoScaling.register('orders-api', 'live', 2, 40);
+    await l.advanceTo(at(l, 28), { deliver: false });
+
+    const run = l.startExecution('orders-manual-autoscaled', manual(l));
+    await l.advanceTo(at(l, 29), { deliver: false });
+    await run;
+
+    const [record] = (await l.records()).filter((r) => r.executionName === 'orders-manual-autoscaled');
+    expect(record).toMatchObject({ outcome: 'held', decision: { rule: 'another-controller' } });
+    expect(await l.deps.provisionedConcurrency.get('orders-api', 'live')).toBe(4);
+  });
+});
+
 describe('Workflow: revert path', () => {
   it('reverts an action whose effect cannot be shown, escalates, and restores the recorded value', async () => {
     const l = await start(withBursts([10, 25], 60));
