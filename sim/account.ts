@@ -21,6 +21,7 @@ import { MetricStore } from './cloudwatch/metric-store.js';
 import { SimError, UnsupportedCommandError } from './errors.js';
 import { STEP_SECONDS } from './fleet/aws-behaviour.js';
 import { FunctionFleet } from './fleet/function-fleet.js';
+import { Histogram } from './histogram.js';
 import { Rng } from './rng.js';
 import { scenarioStartMillis } from './scenario.js';
 import type { Scenario } from './scenario-types.js';
@@ -107,6 +108,8 @@ export class SimulatedAccount {
   readonly #accumulators = new Map<string, MinuteAccumulator>();
   readonly #publishers = new Map<string, LambdaMetricPublisher>();
   readonly #minutes = new Map<string, MinuteRecord[]>();
+  /** Every scenario-minute invocation's latency, per target. */
+  readonly #latencies = new Map<string, Histogram>();
   readonly #alarms = new Map<string, SimulatedAlarm>();
   readonly #listeners: AlarmEventListener[] = [];
   readonly #timelineListeners: TimelineListener[] = [];
@@ -382,6 +385,12 @@ export class SimulatedAccount {
     return records;
   }
 
+  /** The latency distribution of a target's invocations over the scenario minutes simulated so far. */
+  latencyHistogram(target: string): Histogram {
+    this.fleet(target);
+    return this.#latencies.get(target) ?? new Histogram();
+  }
+
   /** Notable events up to now, oldest first. */
   timeline(): readonly TimelineEvent[] {
     const now = this.clock.now();
@@ -413,6 +422,7 @@ export class SimulatedAccount {
   #step(): void {
     const t = this.#steppedUntil;
     const minute = (t - this.startMillis) / MINUTE;
+    this.#applyConfigChanges(t);
     for (const fleet of this.#fleets) {
       const pending = fleet.provisionedConcurrency.snapshot();
       if (fleet.provisionedConcurrency.advance(t) && pending?.readyAtMillis != null) {
@@ -428,6 +438,9 @@ export class SimulatedAccount {
       if (t >= this.startMillis && t < this.endMillis) {
         const accumulator = this.#accumulators.get(fleet.spec.target) as MinuteAccumulator;
         accumulator.add(outcome);
+        let latencies = this.#latencies.get(fleet.spec.target);
+        if (!latencies) this.#latencies.set(fleet.spec.target, (latencies = new Histogram()));
+        latencies.merge(outcome.durations);
         if ((t + STEP) % MINUTE === 0) {
           const minuteStart = t + STEP - MINUTE;
           const spec = fleet.spec;
@@ -502,6 +515,22 @@ export class SimulatedAccount {
     });
   }
 
+  /** Operators' flag deployments (`config-change` faults) whose minute has come. */
+  #applyConfigChanges(t: number): void {
+    for (const fault of this.scenario.faults ?? []) {
+      if (fault.kind !== 'config-change') continue;
+      const at = this.startMillis + fault.startMinute * MINUTE;
+      if (at > t || at <= t - STEP) continue;
+      this.#appConfig.deployFlag(
+        fault.target,
+        fault.flagKey,
+        fault.value,
+        fault.deploymentStrategyId ?? 'AppConfig.AllAtOnce',
+        `operator change: ${fault.flagKey}=${fault.value}`,
+      );
+    }
+  }
+
   #recordScenarioEvents(): void {
     const at = (minute: number): number => this.startMillis + minute * MINUTE;
     for (const fault of this.scenario.faults ?? []) {
@@ -525,5 +554,13 @@ function describeFault(fault: NonNullable<Scenario['faults']>[number]): string {
       return `errors +${fault.extraErrorRatePercent} %`;
     case 'latency-drift':
       return `handler latency drifting up to +${fault.maxExtraLatencyMillis} ms`;
+    case 'dependency-timeouts':
+      return `${fault.affectedPercent} % of dependency calls hang for ${fault.timeoutMillis} ms`;
+    case 'config-change':
+      return `operator deploys ${fault.flagKey}=${fault.value}: errors up to +${fault.extraErrorRatePercent} %`;
+    case 'traffic-burst':
+      return `unplanned traffic x${fault.multiplier}`;
+    case 'excess-capacity':
+      return 'provisioned concurrency left above what the traffic needs';
   }
 }

@@ -28,6 +28,10 @@ export interface MinuteRecord {
   readonly p95Millis: number;
   readonly p99Millis: number;
   readonly errorRatePercent: number;
+  /** (errors + throttles) / requests: what callers see fail. */
+  readonly failureRatePercent: number;
+  /** Warm-up pings (cost only). */
+  readonly pings: number;
   readonly maxConcurrency: number;
   readonly provisionedAllocated: number;
   readonly provisionedRequested: number;
@@ -56,25 +60,30 @@ export class MinuteAccumulator {
     const errors = sum((s) => s.errors);
     const p95 = durations.percentile(95);
     const errorRatePercent = invocations > 0 ? (errors / invocations) * 100 : 0;
+    const requests = sum((s) => s.requests);
+    const throttles = sum((s) => s.throttles);
+    const failureRatePercent = requests > 0 ? ((errors + throttles) / requests) * 100 : 0;
     const breaches: ('p95' | 'p99' | 'error-rate')[] = [];
     if (slo && invocations > 0 && p95 > slo.p95Millis) breaches.push('p95');
     if (slo?.p99Millis !== undefined && invocations > 0 && durations.percentile(99) > slo.p99Millis) {
       breaches.push('p99');
     }
-    if (slo && invocations > 0 && errorRatePercent > slo.errorRatePercent) breaches.push('error-rate');
+    if (slo && requests > 0 && failureRatePercent > slo.errorRatePercent) breaches.push('error-rate');
     const gb = memoryMb / 1024;
     const durationSeconds = sum((s) => s.durationSumMillis) / 1000;
+    const pings = sum((s) => s.pings);
+    const pingGbSeconds = (sum((s) => s.pingDurationMillis) / 1000) * gb;
     const provisionedDurationSeconds = sum((s) => s.provisionedDurationSumMillis) / 1000;
     const provisionedGbSeconds = sum((s) => s.provisionedRequested * s.stepSeconds) * gb;
-    const onDemandDurationGbSeconds = (durationSeconds - provisionedDurationSeconds) * gb;
+    const onDemandDurationGbSeconds = (durationSeconds - provisionedDurationSeconds) * gb + pingGbSeconds;
     const provisionedDurationGbSeconds = provisionedDurationSeconds * gb;
     return {
       minute,
       startMillis,
-      requests: sum((s) => s.requests),
+      requests,
       invocations,
       errors,
-      throttles: sum((s) => s.throttles),
+      throttles,
       coldStarts: sum((s) => s.coldStarts),
       spilloverInvocations: sum((s) => s.spilloverInvocations),
       provisionedInvocations: sum((s) => s.provisionedInvocations),
@@ -82,6 +91,8 @@ export class MinuteAccumulator {
       p95Millis: p95,
       p99Millis: durations.percentile(99),
       errorRatePercent,
+      failureRatePercent,
+      pings,
       maxConcurrency: Math.max(0, ...steps.map((s) => s.concurrencyPeak)),
       provisionedAllocated: Math.max(0, ...steps.map((s) => s.provisionedAllocated)),
       provisionedRequested: Math.max(0, ...steps.map((s) => s.provisionedRequested)),
@@ -91,9 +102,9 @@ export class MinuteAccumulator {
         provisionedGbSeconds,
         onDemandDurationGbSeconds,
         provisionedDurationGbSeconds,
-        invocations,
+        invocations: invocations + pings,
         usd:
-          (invocations / 1e6) * LAMBDA_PRICES_USD.perMillionRequests +
+          ((invocations + pings) / 1e6) * LAMBDA_PRICES_USD.perMillionRequests +
           provisionedGbSeconds * LAMBDA_PRICES_USD.perGbSecondProvisionedConcurrency +
           onDemandDurationGbSeconds * LAMBDA_PRICES_USD.perGbSecondOnDemandDuration +
           provisionedDurationGbSeconds * LAMBDA_PRICES_USD.perGbSecondProvisionedDuration,

@@ -20,6 +20,15 @@ export interface TrafficSpec {
   /** Hour of day (UTC) of the diurnal peak. @default 14 */
   readonly diurnalPeakHourUtc?: number;
   readonly bursts?: readonly TrafficBurst[];
+  /**
+   * Short unplanned bursts at random times (seeded): noise a controller must not chase.
+   * @default none
+   */
+  readonly randomBursts?: {
+    readonly perHour: number;
+    readonly multiplier: number;
+    readonly durationMinutes: number;
+  };
 }
 
 /** Downstream calls made by every invocation. */
@@ -28,10 +37,22 @@ export interface DependencySpec {
   readonly latencyMillis: number;
   /** A call that a feature flag can skip (`skip-optional-dependency`). @default 0 */
   readonly optionalLatencyMillis?: number;
+  /** Attempts the function's SDK client makes on a failed dependency call. @default 3 (SDK standard retry mode) */
+  readonly maxAttempts?: number;
 }
 
-/** What a feature flag does to the function while it is enabled. */
-export type FlagEffect = 'skip-optional-dependency';
+/** How the function's callers retry a failed or throttled request. */
+export interface ClientRetrySpec {
+  /** Attempts per request, first included (AWS SDK standard retry mode: 3). */
+  readonly maxAttempts: number;
+}
+
+/**
+ * What a feature flag does to the function while it is enabled: skip the optional dependency;
+ * tighten the retry budget (one dependency attempt, failures returned as non-retryable); or
+ * nothing by itself (`none`: a `config-change` fault says what the change does).
+ */
+export type FlagEffect = 'skip-optional-dependency' | 'tighten-retry-budget' | 'none';
 
 export interface FlagSpec {
   readonly key: string;
@@ -44,6 +65,11 @@ export interface SloSpec {
   /** Optional p99 objective. @default none */
   readonly p99Millis?: number;
   readonly errorRatePercent: number;
+  /**
+   * Share of minutes that must meet the objectives (window-based SLO); the rest is the error
+   * budget the benchmark reports against. @default 99
+   */
+  readonly objectivePercent?: number;
 }
 
 /** Mirrors the CDK `Compensator` props; the AppConfig ids of flags are filled in by the simulator. */
@@ -87,6 +113,8 @@ export interface FunctionSpec {
   readonly initialProvisionedConcurrency: number;
   readonly traffic: TrafficSpec;
   readonly dependency?: DependencySpec;
+  /** Callers retry failures and throttles. @default no client retries */
+  readonly clientRetry?: ClientRetrySpec;
   readonly flags?: readonly FlagSpec[];
   /** SLO for accounting when the function has no compensator. @default compensator.slo */
   readonly slo?: SloSpec;
@@ -102,6 +130,8 @@ export interface DependencySlowdownFault {
   readonly extraLatencyMillis: number;
   /** Which call slows down; a slowdown of the optional call disappears when it is skipped. @default 'required' */
   readonly dependency?: 'required' | 'optional';
+  /** Minutes over which the slowdown grows linearly from 0 (a slow drift). @default 0 (a step) */
+  readonly rampMinutes?: number;
 }
 
 /** Extra errors. */
@@ -122,7 +152,69 @@ export interface LatencyDriftFault {
   readonly maxExtraLatencyMillis: number;
 }
 
-export type FaultSpec = DependencySlowdownFault | ErrorSpikeFault | LatencyDriftFault;
+/**
+ * A share of dependency calls hang until the call's timeout: the function's client retries them
+ * (`dependency.maxAttempts`) and the invocation fails when every attempt timed out.
+ */
+export interface DependencyTimeoutsFault {
+  readonly kind: 'dependency-timeouts';
+  readonly target: string;
+  readonly startMinute: number;
+  readonly endMinute: number;
+  /** Share of invocations whose dependency calls all hang. */
+  readonly affectedPercent: number;
+  readonly timeoutMillis: number;
+}
+
+/**
+ * Someone deploys flag `flagKey` = `value` through AppConfig at `startMinute` (strategy
+ * `deploymentStrategyId`, default AppConfig.AllAtOnce). While environments see the new value,
+ * the error rate rises by up to `extraErrorRatePercent`, growing linearly over `rampMinutes`
+ * from the deployment. Rolling the flag back removes the effect. `endMinute` closes the fault
+ * window (the change's effect stops there even if nobody rolls it back).
+ */
+export interface ConfigChangeFault {
+  readonly kind: 'config-change';
+  readonly target: string;
+  readonly startMinute: number;
+  readonly endMinute: number;
+  readonly flagKey: string;
+  readonly value: boolean;
+  readonly extraErrorRatePercent: number;
+  /** @default 0 */
+  readonly rampMinutes?: number;
+  /** @default 'AppConfig.AllAtOnce' */
+  readonly deploymentStrategyId?: string;
+}
+
+/** Unplanned traffic: the arrival rate is multiplied by `multiplier` during the window. */
+export interface TrafficBurstFault {
+  readonly kind: 'traffic-burst';
+  readonly target: string;
+  readonly startMinute: number;
+  readonly endMinute: number;
+  readonly multiplier: number;
+}
+
+/**
+ * Capacity left too high: no effect on the fleet; it marks the window in which reducing
+ * provisioned concurrency is the expected correction (set `initialProvisionedConcurrency` high).
+ */
+export interface ExcessCapacityFault {
+  readonly kind: 'excess-capacity';
+  readonly target: string;
+  readonly startMinute: number;
+  readonly endMinute: number;
+}
+
+export type FaultSpec =
+  | DependencySlowdownFault
+  | ErrorSpikeFault
+  | LatencyDriftFault
+  | DependencyTimeoutsFault
+  | ConfigChangeFault
+  | TrafficBurstFault
+  | ExcessCapacityFault;
 
 export interface Scenario {
   readonly name: string;

@@ -161,6 +161,16 @@ function crossFieldIssues(scenario: Scenario): ScenarioIssue[] {
     if (fault.endMinute <= fault.startMinute) {
       issues.push({ path: `faults[${i}].endMinute`, reason: 'must be after startMinute' });
     }
+    if (fault.kind === 'config-change') {
+      const fn = scenario.functions.find((f) => f.target === fault.target);
+      const keys = (fn?.flags ?? []).map((f) => f.key);
+      if (fn && !keys.includes(fault.flagKey)) {
+        issues.push({
+          path: `faults[${i}].flagKey`,
+          reason: `names no flag of ${fault.target} (known: ${keys.join(', ') || 'none'})`,
+        });
+      }
+    }
   });
   return issues;
 }

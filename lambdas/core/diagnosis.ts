@@ -216,8 +216,8 @@ function make(
 
 /**
  * Cold starts that come back with every burst: periods where cold starts were at least
- * `coldShareForP99` of invocations and p99 went over its objective (or 1.5× its baseline
- * without one). Consecutive such periods are one burst; two bursts since the last action
+ * `coldShareForP99` of invocations and p99 went over its objective (targets without a p99
+ * objective are never diagnosed this way). Consecutive such periods are one burst; two bursts since the last action
  * make a pattern. Bursts are short, so this reads the whole window, not the recent periods.
  */
 function readRecurringColdStarts(
@@ -226,10 +226,12 @@ function readRecurringColdStarts(
   options: DiagnosisOptions,
   evidenceSinceMs: number,
 ): Diagnosis | null {
+  // Short bursts move only the tail: without a p99 objective no objective is at risk, and
+  // chasing the p99 of every traffic spike would be chasing noise.
+  const limit = policy.slo.p99Millis;
   const p99 = window.p99DurationMillis ?? [];
-  if (p99.length < 2) return null;
+  if (limit === undefined || p99.length < 2) return null;
   const baseline = median(p99.map((p) => p.v));
-  const limit = policy.slo.p99Millis ?? 1.5 * baseline;
   const coldShareAt = new Map(
     ratioSeries(window.coldStarts ?? [], window.invocations ?? []).map((p) => [p.t, p.v] as const),
   );

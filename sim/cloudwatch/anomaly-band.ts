@@ -35,6 +35,9 @@ export class AnomalyBand {
   readonly #values: number[] = [];
   /** Denominators of a ratio series, aligned with the values (empty otherwise). */
   readonly #denominators: number[] = [];
+  /** The values and denominators in the window, kept sorted for the usual (non-seasonal) band. */
+  readonly #sortedValues: number[] = [];
+  readonly #sortedDenominators: number[] = [];
 
   /**
    * @param widthStdDevs the band width W of ANOMALY_DETECTION_BAND(m, W)
@@ -53,7 +56,11 @@ export class AnomalyBand {
     if (last !== undefined && periodStartMillis <= last) return;
     this.#times.push(periodStartMillis);
     this.#values.push(value);
-    if (this.ratioScale !== undefined) this.#denominators.push(denominator);
+    insertSorted(this.#sortedValues, value);
+    if (this.ratioScale !== undefined) {
+      this.#denominators.push(denominator);
+      insertSorted(this.#sortedDenominators, denominator);
+    }
     // Drop what falls out of the training window.
     let drop = 0;
     while (
@@ -62,6 +69,11 @@ export class AnomalyBand {
     )
       drop += 1;
     if (drop > 0) {
+      for (let i = 0; i < drop; i += 1) {
+        removeSorted(this.#sortedValues, this.#values[i] as number);
+        if (this.ratioScale !== undefined)
+          removeSorted(this.#sortedDenominators, this.#denominators[i] as number);
+      }
       this.#times.splice(0, drop);
       this.#values.splice(0, drop);
       if (this.ratioScale !== undefined) this.#denominators.splice(0, drop);
@@ -78,6 +90,11 @@ export class AnomalyBand {
     const from = atMillis - TRAINING_WINDOW_MILLIS;
     const first = this.#times.find((t) => t >= from);
     const seasonal = first !== undefined && atMillis - first >= SEASONAL_MIN_SPAN_MILLIS;
+    const last = this.#times[this.#times.length - 1];
+    // Usual case: every stored value trains the band (same result as below, without re-sorting).
+    if (!seasonal && last !== undefined && last < atMillis && (this.#times[0] as number) >= from) {
+      return this.#band(this.#sortedValues, this.#sortedDenominators);
+    }
     const training: number[] = [];
     const denominators: number[] = [];
     for (let i = 0; i < this.#times.length; i += 1) {
@@ -92,14 +109,20 @@ export class AnomalyBand {
       training.push(this.#values[i] as number);
       if (this.ratioScale !== undefined) denominators.push(this.#denominators[i] as number);
     }
-    if (training.length === 0) return null;
-    const sorted = training.sort((a, b) => a - b);
+    return this.#band(
+      training.sort((a, b) => a - b),
+      denominators.sort((a, b) => a - b),
+    );
+  }
+
+  /** The band of ascending training values (and ascending denominators for a ratio). */
+  #band(sorted: readonly number[], sortedDenominators: readonly number[]): Band | null {
+    if (sorted.length === 0) return null;
     const expected = quantile(sorted, 0.5);
-    const deviations = sorted.map((v) => Math.abs(v - expected)).sort((a, b) => a - b);
-    const mad = quantile(deviations, 0.5);
+    const mad = medianAbsoluteDeviation(sorted, expected);
     const poisson = this.counts ? Math.sqrt(Math.max(expected, 1)) : 0;
     const binomial =
-      this.ratioScale !== undefined ? binomialSpread(expected, denominators, this.ratioScale) : 0;
+      this.ratioScale !== undefined ? binomialSpread(expected, sortedDenominators, this.ratioScale) : 0;
     const spread = Math.max(
       MAD_TO_STDEV * mad,
       RELATIVE_SPREAD_FLOOR * Math.abs(expected),
@@ -125,12 +148,55 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** Binomial noise of a rate `scale * k / n` at the typical n: one event in n is the smallest step. */
-function binomialSpread(expected: number, denominators: readonly number[], scale: number): number {
-  const n = quantile(
-    [...denominators].sort((a, b) => a - b),
-    0.5,
-  );
+function binomialSpread(expected: number, sortedDenominators: readonly number[], scale: number): number {
+  const n = quantile(sortedDenominators, 0.5);
   if (!(n > 0)) return 0;
   const p = Math.max(expected / scale, 1 / n);
   return scale * Math.sqrt(p / n);
+}
+
+/** Index of the first element ≥ `value` in an ascending array. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(sorted: number[], value: number): void {
+  sorted.splice(lowerBound(sorted, value), 0, value);
+}
+
+function removeSorted(sorted: number[], value: number): void {
+  const i = lowerBound(sorted, value);
+  if (sorted[i] === value) sorted.splice(i, 1);
+}
+
+/**
+ * The median of |v − center| over an ascending array, without sorting the deviations: they
+ * are two ascending runs (leftwards and rightwards from the center), merged up to the middle.
+ */
+function medianAbsoluteDeviation(sorted: readonly number[], center: number): number {
+  const n = sorted.length;
+  const low = Math.floor((n - 1) / 2);
+  const high = Math.ceil((n - 1) / 2);
+  const deviations: number[] = [];
+  let left = lowerBound(sorted, center) - 1;
+  let right = left + 1;
+  while (deviations.length <= high) {
+    const dl = left >= 0 ? center - (sorted[left] as number) : Number.POSITIVE_INFINITY;
+    const dr = right < n ? (sorted[right] as number) - center : Number.POSITIVE_INFINITY;
+    if (dl <= dr) {
+      deviations.push(dl);
+      left -= 1;
+    } else {
+      deviations.push(dr);
+      right += 1;
+    }
+  }
+  return ((deviations[low] as number) + (deviations[high] as number)) / 2;
 }

@@ -76,3 +76,38 @@ export const LAMBDA_PRICES_USD = {
   perGbSecondProvisionedConcurrency: 0.0000041667,
   perGbSecondProvisionedDuration: 0.0000097222,
 } as const;
+
+/**
+ * AWS SDK standard retry mode: three attempts by default, exponential backoff with jitter capped
+ * at 20 s. Source: "Retry behavior" — https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ * The backoff of the first two retries (at most a few hundred ms) is shorter than a simulation
+ * step, so a retried request arrives in the step after the one in which it failed.
+ */
+export const SDK_STANDARD_MAX_ATTEMPTS = 3;
+
+/**
+ * Provisioned concurrency is billed "from the time you enable it on your function until it is
+ * disabled, rounded up to the nearest 5 minutes". Source: "AWS Lambda pricing" —
+ * https://aws.amazon.com/lambda/pricing/ (Provisioned Concurrency pricing).
+ */
+export const PC_BILLING_INCREMENT_SECONDS = 5 * 60;
+
+/**
+ * Since 1 August 2025 the INIT phase of on-demand functions is billed like invocation duration,
+ * so a cold start's init time is part of the billed duration. Source: "AWS Lambda standardizes
+ * billing for INIT Phase" — https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/
+ */
+export const INIT_PHASE_BILLED = true;
+
+/**
+ * A warm-up ping returns without doing work but must stay busy long enough for the concurrent
+ * pings to land on distinct environments. Modelling assumption: 100 ms billed per ping (the
+ * order of the delay warmer libraries use to hold concurrency).
+ */
+export const WARMER_PING_MILLIS = 100;
+
+/**
+ * Step Functions Standard Workflows: $0.025 per 1,000 state transitions (us-east-1).
+ * Source: "AWS Step Functions pricing" — https://aws.amazon.com/step-functions/pricing/
+ */
+export const STEP_FUNCTIONS_USD_PER_TRANSITION = 0.000025;

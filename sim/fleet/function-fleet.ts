@@ -5,13 +5,17 @@ import {
   ACCOUNT_CONCURRENCY_LIMIT,
   MEAN_ENVIRONMENT_LIFETIME_SECONDS,
   PEAK_CONCURRENCY_STDEVS,
+  SDK_STANDARD_MAX_ATTEMPTS,
   STEP_SECONDS,
+  WARMER_PING_MILLIS,
 } from './aws-behaviour.js';
+import { ClientRetries } from './client-retries.js';
 import { EnvironmentPool } from './environment-pool.js';
 import { faultEffectsAt } from './faults.js';
 import { FlagRollout } from './flag-rollout.js';
 import { expectedExcess } from './occupancy.js';
 import { ProvisionedConcurrency } from './provisioned-concurrency.js';
+import { RandomBursts } from './random-bursts.js';
 import { arrivalRatePerSecond } from './traffic.js';
 
 /** What one function did during one step. Durations are in milliseconds. */
@@ -40,6 +44,13 @@ export interface StepOutcome {
   readonly durationMaxMillis: number;
   readonly durationMinMillis: number;
   readonly provisionedDurationSumMillis: number;
+  /** Requests in `requests` that were callers' retries of earlier failures. */
+  readonly retriedRequests: number;
+  /** Warm-up pings served (not user requests: they count in cost only). */
+  readonly pings: number;
+  readonly pingColdStarts: number;
+  /** Billed duration of the pings, including the init time of those that started cold. */
+  readonly pingDurationMillis: number;
 }
 
 /** Most invocations sampled per step and kind (warm, cold); the rest are represented by weights. */
@@ -66,6 +77,9 @@ export class FunctionFleet {
   readonly #pool = new EnvironmentPool();
   readonly #flags = new Map<string, { effect: FlagEffect; rollout: FlagRollout }>();
   readonly #init: { mu: number; sigma: number };
+  readonly #retries: ClientRetries;
+  readonly #randomBursts: RandomBursts | null;
+  #pendingPings = 0;
 
   constructor(spec: FunctionSpec, faults: readonly FaultSpec[], rng: Rng, startMillis: number) {
     this.spec = spec;
@@ -73,6 +87,9 @@ export class FunctionFleet {
     this.#rng = rng;
     this.#init = lognormalFromMedianP95(spec.coldStartMillis.median, spec.coldStartMillis.p95);
     this.provisionedConcurrency = new ProvisionedConcurrency(rng.fork('pc'));
+    this.#retries = new ClientRetries(spec.clientRetry?.maxAttempts ?? 1);
+    const random = spec.traffic.randomBursts;
+    this.#randomBursts = random ? new RandomBursts(random, rng.fork('random-bursts')) : null;
     if (spec.initialProvisionedConcurrency > 0) {
       this.provisionedConcurrency.putReady(spec.initialProvisionedConcurrency, startMillis);
     }
@@ -84,6 +101,15 @@ export class FunctionFleet {
   /** The rollout of flag `key`, or undefined when the function has no such flag. */
   flag(key: string): FlagRollout | undefined {
     return this.#flags.get(key)?.rollout;
+  }
+
+  /**
+   * Queues `count` concurrent warm-up pings for the next step (a scheduled warmer). Lambda routes
+   * them to provisioned environments first; the rest keep on-demand environments warm or start
+   * new ones.
+   */
+  ping(count: number): void {
+    this.#pendingPings += Math.max(0, Math.floor(count));
   }
 
   /** Warm on-demand environments now. */
@@ -99,10 +125,20 @@ export class FunctionFleet {
     const pc = this.provisionedConcurrency;
     pc.advance(startMillis);
 
-    const rate = arrivalRatePerSecond(spec.traffic, minute, startMillis);
-    const requests = rng.poisson(rate * dt);
     const effects = faultEffectsAt(this.#faults, spec.target, minute);
+    const rate =
+      arrivalRatePerSecond(spec.traffic, minute, startMillis) *
+      effects.trafficMultiplier *
+      (this.#randomBursts?.multiplierAt(startMillis) ?? 1);
+    const retriedRequests = this.#retries.due();
+    const requests = rng.poisson(rate * dt) + retriedRequests;
     const skipShare = this.#effectShare('skip-optional-dependency', startMillis);
+    const tightShare = this.#effectShare('tighten-retry-budget', startMillis);
+    // Hanging dependency calls: each attempt waits out the timeout; a tightened budget makes one.
+    const attempts = spec.dependency?.maxAttempts ?? SDK_STANDARD_MAX_ATTEMPTS;
+    const hangShare = effects.hangingShare;
+    const hangMillis = (tight: boolean): number => effects.dependencyTimeoutMillis * (tight ? 1 : attempts);
+    const meanHangMillis = hangShare * (tightShare * hangMillis(true) + (1 - tightShare) * hangMillis(false));
 
     const dependency = spec.dependency;
     const fixedMillis =
@@ -110,7 +146,10 @@ export class FunctionFleet {
     const optionalMillis = (dependency?.optionalLatencyMillis ?? 0) + effects.optionalDependencyExtraMillis;
     const sigma = spec.latencySigma;
     const meanWarmMillis =
-      spec.baseLatencyMillis * Math.exp((sigma * sigma) / 2) + fixedMillis + (1 - skipShare) * optionalMillis;
+      spec.baseLatencyMillis * Math.exp((sigma * sigma) / 2) +
+      fixedMillis +
+      (1 - skipShare) * optionalMillis +
+      meanHangMillis;
     const meanInitMillis = Math.exp(this.#init.mu + (this.#init.sigma * this.#init.sigma) / 2);
 
     // Concurrency (Little's law) and its peak within the step.
@@ -153,15 +192,35 @@ export class FunctionFleet {
         : 0;
     this.#pool.use(Math.min(this.#pool.size, spillPeak), coldStarts, startMillis);
 
-    // Errors.
-    const errorRate = Math.min(100, spec.errorRatePercent + effects.extraErrorRatePercent) / 100;
-    const errors = rng.binomial(invocations, errorRate);
+    // Errors: the function's own, a config change's (weighted by the share of environments that
+    // see it), and the invocations whose dependency calls hung.
+    let extraErrors = effects.extraErrorRatePercent;
+    for (const change of effects.configChanges) {
+      const enabled = this.#flags.get(change.flagKey)?.rollout.enabledShare(startMillis) ?? 0;
+      extraErrors += change.extraErrorRatePercent * (change.value ? enabled : 1 - enabled);
+    }
+    const errorRate = Math.min(100, spec.errorRatePercent + extraErrors) / 100;
+    const hung = rng.binomial(invocations, hangShare);
+    const hungTight = rng.binomial(hung, tightShare);
+    const errors = hung + rng.binomial(invocations - hung, errorRate);
+    // Callers retry throttles and retryable errors (a tightened budget answers non-retryable).
+    this.#retries.record(requests, retriedRequests, throttles + errors - hungTight);
+
+    // Warm-up pings: provisioned environments first, then the warm pool, then new environments.
+    const pings = this.#pendingPings;
+    this.#pendingPings = 0;
+    const onDemandPings = Math.max(0, pings - allocated);
+    const pingColdStarts = Math.max(0, onDemandPings - this.#pool.size);
+    if (onDemandPings > 0) this.#pool.use(onDemandPings - pingColdStarts, pingColdStarts, startMillis);
+    const pingDurationMillis = pings * WARMER_PING_MILLIS + pingColdStarts * meanInitMillis;
 
     // Durations.
     const durations = new Histogram();
     let sum = 0;
     let max = 0;
     let min = Number.POSITIVE_INFINITY;
+    const hangRate = invocations > 0 ? hung / invocations : 0;
+    const tightRate = hung > 0 ? hungTight / hung : 0;
     const sample = (count: number, cold: boolean): void => {
       if (count <= 0) return;
       const samples = Math.min(count, SAMPLE_CAP);
@@ -169,6 +228,7 @@ export class FunctionFleet {
       for (let i = 0; i < samples; i += 1) {
         let millis = spec.baseLatencyMillis * Math.exp(sigma * rng.normal()) + fixedMillis;
         if (optionalMillis > 0 && rng.next() >= skipShare) millis += optionalMillis;
+        if (hangRate > 0 && rng.next() < hangRate) millis += hangMillis(rng.next() < tightRate);
         if (cold) millis += rng.lognormal(this.#init.mu, this.#init.sigma);
         durations.add(millis, weight);
         sum += millis * weight;
@@ -201,6 +261,10 @@ export class FunctionFleet {
       durationMaxMillis: invocations > 0 ? max : 0,
       durationMinMillis: invocations > 0 ? min : 0,
       provisionedDurationSumMillis: invocations > 0 ? (sum * provisionedInvocations) / invocations : 0,
+      retriedRequests,
+      pings,
+      pingColdStarts,
+      pingDurationMillis,
     };
   }
 

@@ -2,7 +2,7 @@ import type { LedgerRecord, Outcome } from '../../lambdas/core/types.js';
 import { SimulatedAccount } from '../account.js';
 import { DEFAULT_SCENARIO_PATH, loadScenario, type Scenario, scenarioStartMillis } from '../scenario.js';
 import { LocalLoop } from './local-loop.js';
-import type { ExecutionResult } from './local-workflow.js';
+import type { ExecutionEvent, ExecutionResult } from './local-workflow.js';
 import { describeEvent, describeMinute } from './timeline.js';
 
 export const DEFAULT_SCENARIO = DEFAULT_SCENARIO_PATH.pathname;
@@ -40,14 +40,20 @@ export interface ScenarioRun {
   /** Most state transitions of any execution that acted and kept its action. */
   readonly maxKeptTransitions: number | null;
   readonly account: SimulatedAccount;
-  /** SLO minutes breached by the same scenario with nothing compensating (same seed). */
-  readonly uncompensatedSloMinutesBreached: number;
+  /** SLO minutes breached by the same scenario with nothing compensating (same seed); null when not asked. */
+  readonly uncompensatedSloMinutesBreached: number | null;
 }
 
 export interface RunOptions {
   readonly onTimeline?: ((entry: TimelineEntry) => void) | undefined;
   /** Log lines of the handlers (structured); dropped by default. */
   readonly onHandlerLog?: (entry: Record<string, unknown>) => void;
+  /** Every event of every execution (after the timeline has seen it). */
+  readonly onExecutionEvent?: (event: ExecutionEvent) => void;
+  /** Called at each closed scenario minute with the minutes done and the total. */
+  readonly onProgress?: (minutesDone: number, minutesTotal: number) => void;
+  /** Also run the scenario with nothing compensating, for comparison. @default true */
+  readonly compareUncompensated?: boolean;
 }
 
 /**
@@ -67,8 +73,10 @@ export async function runScenario(source: string | Scenario, options: RunOptions
     onExecutionEvent: (e) => {
       const text = describeEvent(e.event);
       if (text) emit(e.at, 'workflow', `${e.execution}: ${text}`);
+      options.onExecutionEvent?.(e);
     },
     onMinute: (minuteStart) => {
+      options.onProgress?.((minuteStart - startMs) / 60_000 + 1, scenario.durationMinutes);
       for (const fn of scenario.functions) {
         const record = loopRef.account?.minutes(fn.target).at(-1);
         if (!record || record.startMillis !== minuteStart) continue;
@@ -85,7 +93,11 @@ export async function runScenario(source: string | Scenario, options: RunOptions
     await loop.advanceTo(startMs + scenario.durationMinutes * 60_000);
     const executions = await loop.drain();
     const run = summarize(scenario, loop.account, executions, await loop.records());
-    return { ...run, uncompensatedSloMinutesBreached: uncompensated(scenario) };
+    return {
+      ...run,
+      uncompensatedSloMinutesBreached:
+        options.compareUncompensated === false ? null : uncompensated(scenario),
+    };
   } finally {
     await loop.close();
   }

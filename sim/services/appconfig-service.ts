@@ -245,6 +245,33 @@ export class AppConfigService {
     return this.#versionOutput(profile, version);
   }
 
+  /**
+   * What an operator does to change one flag: a new hosted version with `key` = `value` on top of
+   * the values being served, deployed with `strategyId`. Returns the deployment number.
+   */
+  deployFlag(target: string, key: string, value: boolean, strategyId: string, description: string): number {
+    const ids = appConfigIdsFor(target);
+    const profile = this.#profile(ids.applicationId, ids.configurationProfileId);
+    const values = new Map(profile.deployed);
+    values.set(key, value);
+    const version = this.createHostedConfigurationVersion({
+      ApplicationId: ids.applicationId,
+      ConfigurationProfileId: ids.configurationProfileId,
+      Content: new TextEncoder().encode(featureFlagsDocument(values)),
+      ContentType: 'application/json',
+      Description: description,
+    });
+    const deployment = this.startDeployment({
+      ApplicationId: ids.applicationId,
+      EnvironmentId: ids.environmentId,
+      ConfigurationProfileId: ids.configurationProfileId,
+      ConfigurationVersion: String(version.VersionNumber),
+      DeploymentStrategyId: strategyId,
+      Description: description,
+    });
+    return deployment.DeploymentNumber ?? 0;
+  }
+
   /** Deletes a hosted version (HTTP 204, no body). Its number is not reused. */
   deleteHostedConfigurationVersion(input: DeleteHostedConfigurationVersionRequest): Record<string, never> {
     const profile = this.#profile(input.ApplicationId, input.ConfigurationProfileId);

@@ -26,7 +26,7 @@ function withBursts(startMinutes: readonly number[], durationMinutes = 60): Scen
     endMinute: m + 3,
     multiplier: 6,
   }));
-  return parseScenario({ ...data, durationMinutes }, 'test');
+  return parseScenario({ ...data, faults: [], durationMinutes }, 'test');
 }
 
 let loop: LocalLoop | undefined;

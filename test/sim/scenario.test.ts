@@ -57,7 +57,8 @@ describe('Scenario files', () => {
         { path: 'functions[0].latencySigmaa', reason: 'is not a known field' },
         {
           path: 'faults[0].kind',
-          reason: 'must be one of "dependency-slowdown", "error-spike", "latency-drift"',
+          reason:
+            'must be one of "dependency-slowdown", "error-spike", "latency-drift", "dependency-timeouts", "config-change", "traffic-burst", "excess-capacity"',
         },
       ]),
     );
