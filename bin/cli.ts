@@ -23,6 +23,28 @@ Commands:
                --target NAME | --global
                --reason TEXT     recorded with the switch
   resume     Undo pause; same options.
+  backtest   Replay recorded metrics through detection and the policy, offline, and list what
+             the loop would have done, when and why. Nothing is actuated; no AWS calls.
+               --metrics FILE.json   a CloudWatch GetMetricData response (one, or an array of pages),
+                                     query Ids = signal names (p95DurationMillis, invocations, errors,
+                                     p99DurationMillis, coldStarts, concurrentExecutions, pcUtilization,
+                                     pcSpilloverInvocations, throttles); either timestamp order
+               --metrics SIGNAL=FILE.csv   one CSV per signal, header "timestamp,value", ISO 8601
+                                     times with a zone, strictly increasing; repeat the option
+               --metrics DIR         a directory of <signal>.csv files
+                                     required signals: p95DurationMillis, invocations, errors
+               --target NAME         the compensator's target name
+               --policy FILE         the target policy JSON as the Compensator registers it in SSM
+                                     default: the construct's default guardrails and detection
+                                     (cooldown 600 s, 4 actions/h, min confidence 0.6, window 30 min,
+                                     history 360 min) at the export's period; function NAME, alias
+                                     live; PC bounds 0..50 step 10, no flags; SLO from the export's
+                                     first 30 min: p95 2x its median, errors 2x its rate (>= 1 %)
+               --provisioned-concurrency N   PC configured when the export starts
+                                     default: the policy's minimum
+               --json                print the machine-readable report
+             Evaluates at the end of every period once the export covers the diagnosis window
+             (the earliest an alarm or review could have started the loop). Exit code 2 on bad input.
   help       Show this help.
 `;
 
@@ -37,6 +59,9 @@ const { positionals, values } = parseArgs({
     global: { type: 'boolean', default: false },
     reason: { type: 'string' },
     limit: { type: 'string' },
+    metrics: { type: 'string', multiple: true },
+    policy: { type: 'string' },
+    'provisioned-concurrency': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });

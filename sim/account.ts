@@ -439,7 +439,10 @@ export class SimulatedAccount {
         const accumulator = this.#accumulators.get(fleet.spec.target) as MinuteAccumulator;
         accumulator.add(outcome);
         let latencies = this.#latencies.get(fleet.spec.target);
-        if (!latencies) this.#latencies.set(fleet.spec.target, (latencies = new Histogram()));
+        if (!latencies) {
+          latencies = new Histogram();
+          this.#latencies.set(fleet.spec.target, latencies);
+        }
         latencies.merge(outcome.durations);
         if ((t + STEP) % MINUTE === 0) {
           const minuteStart = t + STEP - MINUTE;

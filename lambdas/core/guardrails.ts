@@ -29,6 +29,14 @@ export interface CurrentValues {
 const HOUR_MS = 3_600_000;
 
 /**
+ * Start (epoch ms) of the action history the guardrails judge at `nowMs`: the last hour for the
+ * action budget, or the cooldown if it is longer. Older actions cannot change a decision.
+ */
+export function actionHistoryStartMs(policy: TargetPolicy, nowMs: number): number {
+  return nowMs - Math.max(HOUR_MS, policy.guardrails.cooldownSeconds * 1000);
+}
+
+/**
  * Applies the guardrails in a fixed order and names the rule that decided. The order puts
  * the cheapest and most absolute checks first, so a paused target never even plans.
  */

@@ -1,10 +1,9 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
-import { decide } from '../core/guardrails.js';
+import { actionHistoryStartMs, decide } from '../core/guardrails.js';
 import type { Decision, FlagPolicy, GuardrailRule } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
 import { lambdaEntry, withMiddleware } from './runtime.js';
 
-const HOUR_MS = 3_600_000;
 /** Rules that hold whatever the target's current settings are. */
 const EARLY_RULES: ReadonlySet<GuardrailRule> = new Set([
   'global-kill-switch',
@@ -22,7 +21,7 @@ export function createDecideHandler(deps: LoopDeps) {
     const { policy } = await deps.policies.get(state.target);
     const nowMs = deps.clock.now();
     const holder = state.execution.name;
-    const since = nowMs - Math.max(HOUR_MS, policy.guardrails.cooldownSeconds * 1000);
+    const since = actionHistoryStartMs(policy, nowMs);
     const [controls, recentActionTimes] = await Promise.all([
       deps.ledger.getControls(policy.target),
       deps.ledger.recentActionTimes(policy.target, since),

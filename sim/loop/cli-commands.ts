@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbLedger } from '../../lambdas/adapters/dynamodb-ledger.js';
+import { runBacktest } from '../backtest/command.js';
+import { backtestJson, formatBacktest } from '../backtest/report.js';
 import { formatResult, formatTimeline } from './report.js';
 import { DEFAULT_SCENARIO, runScenario } from './run-scenario.js';
 
@@ -12,6 +14,9 @@ export interface CliOptions {
   readonly global?: boolean | undefined;
   readonly reason?: string | undefined;
   readonly limit?: string | undefined;
+  readonly metrics?: readonly string[] | undefined;
+  readonly policy?: string | undefined;
+  readonly 'provisioned-concurrency'?: string | undefined;
 }
 
 export class UsageError extends Error {
@@ -28,6 +33,8 @@ export async function runCommand(command: string, options: CliOptions): Promise<
     case 'pause':
     case 'resume':
       return setPause(options, command === 'pause');
+    case 'backtest':
+      return backtest(options);
     default:
       throw new UsageError(`unknown command "${command}"; try "micromotion help"`);
   }
@@ -44,6 +51,25 @@ async function simulate(options: CliOptions): Promise<number> {
   } else {
     process.stdout.write(`${formatResult(run, (performance.now() - wallStart) / 1000)}\n`);
   }
+  return 0;
+}
+
+/** Replays recorded metrics offline; the report is written only once everything was read and replayed. */
+async function backtest(options: CliOptions): Promise<number> {
+  if (!options.metrics?.length)
+    throw new UsageError('--metrics is required (a GetMetricData JSON file or CSVs)');
+  if (!options.target) throw new UsageError('--target is required');
+  const pc = options['provisioned-concurrency'];
+  if (pc !== undefined && !/^\d+$/.test(pc)) {
+    throw new UsageError(`--provisioned-concurrency must be a whole number >= 0; got ${pc}`);
+  }
+  const report = await runBacktest({
+    metrics: options.metrics,
+    target: options.target,
+    policyFile: options.policy,
+    provisionedConcurrency: pc === undefined ? undefined : Number(pc),
+  });
+  process.stdout.write(options.json ? `${JSON.stringify(backtestJson(report))}\n` : formatBacktest(report));
   return 0;
 }
 
