@@ -35,9 +35,14 @@ export class AnomalyBand {
   readonly #values: number[] = [];
   /** Denominators of a ratio series, aligned with the values (empty otherwise). */
   readonly #denominators: number[] = [];
-  /** The values and denominators in the window, kept sorted for the usual (non-seasonal) band. */
+  /**
+   * The values (and denominators) of stored indices [#lo, #hi), kept sorted: the training set of
+   * the latest non-seasonal band, moved forward incrementally as evaluations move forward.
+   */
   readonly #sortedValues: number[] = [];
   readonly #sortedDenominators: number[] = [];
+  #lo = 0;
+  #hi = 0;
 
   /**
    * @param widthStdDevs the band width W of ANOMALY_DETECTION_BAND(m, W)
@@ -56,11 +61,7 @@ export class AnomalyBand {
     if (last !== undefined && periodStartMillis <= last) return;
     this.#times.push(periodStartMillis);
     this.#values.push(value);
-    insertSorted(this.#sortedValues, value);
-    if (this.ratioScale !== undefined) {
-      this.#denominators.push(denominator);
-      insertSorted(this.#sortedDenominators, denominator);
-    }
+    if (this.ratioScale !== undefined) this.#denominators.push(denominator);
     // Drop what falls out of the training window.
     let drop = 0;
     while (
@@ -90,10 +91,9 @@ export class AnomalyBand {
     const from = atMillis - TRAINING_WINDOW_MILLIS;
     const first = this.#times.find((t) => t >= from);
     const seasonal = first !== undefined && atMillis - first >= SEASONAL_MIN_SPAN_MILLIS;
-    const last = this.#times[this.#times.length - 1];
-    // Usual case: every stored value trains the band (same result as below, without re-sorting).
-    if (!seasonal && last !== undefined && last < atMillis && (this.#times[0] as number) >= from) {
-      return this.#band(this.#sortedValues, this.#sortedDenominators);
+    if (!seasonal) {
+      const band = this.#movingBand(from, atMillis);
+      if (band !== undefined) return band;
     }
     const training: number[] = [];
     const denominators: number[] = [];
@@ -113,6 +113,37 @@ export class AnomalyBand {
       training.sort((a, b) => a - b),
       denominators.sort((a, b) => a - b),
     );
+  }
+
+  /**
+   * The non-seasonal band by moving the sorted training set forward to [from, atMillis); the
+   * same result as sorting the set anew. Undefined when the window moved backwards.
+   */
+  #movingBand(from: number, atMillis: number): Band | null | undefined {
+    const times = this.#times;
+    if (
+      (this.#hi > 0 && (times[this.#hi - 1] as number) >= atMillis) ||
+      (this.#lo > 0 && (times[this.#lo - 1] as number) >= from)
+    ) {
+      return undefined;
+    }
+    while (this.#hi < times.length && (times[this.#hi] as number) < atMillis) {
+      insertSorted(this.#sortedValues, this.#values[this.#hi] as number);
+      if (this.ratioScale !== undefined)
+        insertSorted(this.#sortedDenominators, this.#denominators[this.#hi] as number);
+      this.#hi += 1;
+    }
+    while (this.#lo < this.#hi && (times[this.#lo] as number) < from) {
+      this.#untrain(this.#lo);
+      this.#lo += 1;
+    }
+    return this.#band(this.#sortedValues, this.#sortedDenominators);
+  }
+
+  #untrain(index: number): void {
+    removeSorted(this.#sortedValues, this.#values[index] as number);
+    if (this.ratioScale !== undefined)
+      removeSorted(this.#sortedDenominators, this.#denominators[index] as number);
   }
 
   /** The band of ascending training values (and ascending denominators for a ratio). */

@@ -79,7 +79,8 @@ export class MetricStore {
   /**
    * Aggregates the stored data into periods `[periodStart, periodStart + periodSeconds)` with
    * `periodStart = firstPeriodMillis + k × periodSeconds`, for every period that lies before
-   * `endMillis`, is complete at `nowMillis`, and holds data. Oldest first.
+   * `endMillis`, is complete at `nowMillis`, and holds data. Oldest first. A period holding one
+   * stored set returns that set itself: read the results, never change them.
    */
   aggregate(
     metric: MetricIdentity,
@@ -87,13 +88,13 @@ export class MetricStore {
     endMillis: number,
     periodSeconds: number,
     nowMillis: number,
-  ): { periodStartMillis: number; set: StatisticSet }[] {
+  ): { periodStartMillis: number; set: Readonly<StatisticSet> }[] {
     const series = this.#series.get(metricKey(metric));
     if (!series) return [];
     const periodMillis = periodSeconds * 1000;
-    const out: { periodStartMillis: number; set: StatisticSet }[] = [];
+    const out: { periodStartMillis: number; set: StatisticSet; owned: boolean }[] = [];
     const ts = series.timestamps;
-    let current: { periodStartMillis: number; set: StatisticSet } | null = null;
+    let current: { periodStartMillis: number; set: StatisticSet; owned: boolean } | null = null;
     for (let i = lowerBound(ts, firstPeriodMillis); i < ts.length; i += 1) {
       const t = ts[i] as number;
       if (t >= endMillis) break;
@@ -101,9 +102,15 @@ export class MetricStore {
         firstPeriodMillis + Math.floor((t - firstPeriodMillis) / periodMillis) * periodMillis;
       if (periodStart + periodMillis > nowMillis) break;
       const set = series.points.get(t) as StatisticSet;
-      if (current && current.periodStartMillis === periodStart) mergeInto(current.set, set);
-      else {
-        current = { periodStartMillis: periodStart, set: cloneSet(set) };
+      if (current && current.periodStartMillis === periodStart) {
+        // Stored sets are shared until a second one lands in the same period.
+        if (!current.owned) {
+          current.set = cloneSet(current.set);
+          current.owned = true;
+        }
+        mergeInto(current.set, set);
+      } else {
+        current = { periodStartMillis: periodStart, set, owned: false };
         out.push(current);
       }
     }

@@ -4,8 +4,10 @@
  * Bounded memory: two arrays of `capacity` numbers.
  */
 export class SortedWindow {
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
+  // Allocated small and doubled up to `capacity` as values arrive (short series stay cheap).
+  // Until the window is full nothing is dropped, so the ring is simply [0, count).
+  private ring: Float64Array;
+  private sorted: Float64Array;
   private head = 0;
   private count = 0;
 
@@ -13,8 +15,19 @@ export class SortedWindow {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`SortedWindow capacity must be a positive integer, got ${capacity}`);
     }
-    this.ring = new Float64Array(capacity);
-    this.sorted = new Float64Array(capacity);
+    const initial = Math.min(capacity, 64);
+    this.ring = new Float64Array(initial);
+    this.sorted = new Float64Array(initial);
+  }
+
+  private grow(): void {
+    const size = Math.min(this.capacity, this.ring.length * 2);
+    const ring = new Float64Array(size);
+    ring.set(this.ring);
+    const sorted = new Float64Array(size);
+    sorted.set(this.sorted);
+    this.ring = ring;
+    this.sorted = sorted;
   }
 
   get size(): number {
@@ -23,6 +36,7 @@ export class SortedWindow {
 
   /** Adds a finite value, dropping the oldest one when full. */
   push(value: number): void {
+    if (this.count === this.ring.length && this.count < this.capacity) this.grow();
     if (this.count === this.capacity) {
       const oldest = this.ring[this.head] as number;
       const at = this.lowerBound(oldest);

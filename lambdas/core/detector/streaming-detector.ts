@@ -142,45 +142,55 @@ class Engine {
     );
   }
 
+  // The most extreme statistic of the current update (reset by `update`).
+  private best = 1;
+  private bestSignal: DetectorSignal | null = null;
+  private bestDirection: 'up' | 'down' | null = null;
+  private tests = 0;
+  private ready = false;
+  private minScaleNow = 0;
+
+  private judge(t: Tracked, stat: number): void {
+    if (!this.ready || t.baseline.size < this.c.warmupPoints) return;
+    this.tests++;
+    const { tailFraction, extremeFloorFraction } = this.c;
+    const up = upperTailProbability(t.baseline, stat, tailFraction, this.minScaleNow, extremeFloorFraction);
+    const down = lowerTailProbability(t.baseline, stat, tailFraction, this.minScaleNow, extremeFloorFraction);
+    if (Math.min(up, down) < this.best) {
+      this.best = Math.min(up, down);
+      this.bestSignal = t.signal;
+      this.bestDirection = up <= down ? 'up' : 'down';
+    }
+  }
+
+  private track(t: Tracked, input: number): void {
+    if (t.mean === null || t.delay === null) {
+      this.judge(t, input);
+      return;
+    }
+    t.mean.push(input);
+    if (!t.mean.full) return;
+    this.judge(t, t.mean.mean);
+    const old = t.delay.push(t.mean.mean);
+    if (old !== undefined) t.baseline.push(old);
+  }
+
   update(x: number): DetectorReading {
-    const ready = this.value.size >= this.c.warmupPoints;
-    const minScale = ready ? this.minScale() : 0;
-    let best = 1;
-    let signal: DetectorSignal | null = null;
-    let direction: 'up' | 'down' | null = null;
-    let tests = 0;
-    const judge = (t: Tracked, stat: number) => {
-      if (!ready || t.baseline.size < this.c.warmupPoints) return;
-      tests++;
-      const { tailFraction, extremeFloorFraction } = this.c;
-      const up = upperTailProbability(t.baseline, stat, tailFraction, minScale, extremeFloorFraction);
-      const down = lowerTailProbability(t.baseline, stat, tailFraction, minScale, extremeFloorFraction);
-      if (Math.min(up, down) < best) {
-        best = Math.min(up, down);
-        signal = t.signal;
-        direction = up <= down ? 'up' : 'down';
-      }
-    };
-    const track = (t: Tracked, input: number) => {
-      if (t.mean === null || t.delay === null) {
-        judge(t, input);
-        return;
-      }
-      t.mean.push(input);
-      if (!t.mean.full) return;
-      judge(t, t.mean.mean);
-      const old = t.delay.push(t.mean.mean);
-      if (old !== undefined) t.baseline.push(old);
-    };
-    for (const t of this.tracked) track(t, x);
-    if (!Number.isNaN(this.previous)) track(this.roughness, Math.abs(x - this.previous));
+    this.ready = this.value.size >= this.c.warmupPoints;
+    this.minScaleNow = this.ready ? this.minScale() : 0;
+    this.best = 1;
+    this.bestSignal = null;
+    this.bestDirection = null;
+    this.tests = 0;
+    for (const t of this.tracked) this.track(t, x);
+    if (!Number.isNaN(this.previous)) this.track(this.roughness, Math.abs(x - this.previous));
     this.previous = x;
     this.value.push(x);
     const still = this.stillness;
     if (still !== null) {
       still.push(x);
-      if (ready && still.baseline.size >= this.c.warmupPoints) {
-        tests++;
+      if (this.ready && still.baseline.size >= this.c.warmupPoints) {
+        this.tests++;
         // One-sided: a run shorter than usual is just a change of value, which the others judge.
         const up = upperTailProbability(
           still.baseline,
@@ -190,14 +200,15 @@ class Engine {
           this.c.extremeFloorFraction,
           Math.log1p,
         );
-        if (up < best) {
-          best = up;
-          signal = 'stillness';
-          direction = 'up';
+        if (up < this.best) {
+          this.best = up;
+          this.bestSignal = 'stillness';
+          this.bestDirection = 'up';
         }
       }
     }
 
+    const { best, tests, bestSignal: signal, bestDirection: direction } = this;
     if (tests === 0) return { ...IDLE, skipped: 'warmup' };
     // Bonferroni over the statistics: the smallest tail probability times their number. Each
     // statistic contributes its more extreme one-sided tail, uncorrected for having two sides;
