@@ -85,9 +85,8 @@ export function diagnose(
   /** Evidence before this time (epoch ms) was already acted on: the last action's start. */
   evidenceSinceMs = Number.NEGATIVE_INFINITY,
 ): Diagnosis {
-  const window = lastMinutes(history, policy.detection.windowMinutes, policy.detection.periodSeconds);
+  const found = diagnoseRules(history, policy, options, evidenceSinceMs);
   const anomalies = anomalyScores(history, options.recentPeriods);
-  const found = diagnoseWindow(window, policy, options, evidenceSinceMs);
   const evidence: Record<string, number> = { ...found.evidence };
   for (const [signal, score] of Object.entries(anomalies)) {
     evidence[`anomalyScore${signal.charAt(0).toUpperCase()}${signal.slice(1)}`] = score;
@@ -96,6 +95,22 @@ export function diagnose(
   const support = Math.max(0, ...PRIMARY_SIGNALS[found.kind].map((s) => detectorSupport(anomalies[s])));
   const confidence = found.confidence + DETECTOR_CONFIDENCE_WEIGHT * support * (1 - found.confidence);
   return { ...found, evidence, confidence: round(clamp(confidence, 0, 1)) };
+}
+
+/**
+ * The rules alone, on the last `windowMinutes` of `history`: the same kind, magnitude and
+ * persistence as `diagnose`, without the detector's scores (they need the long history).
+ * `diagnose` can only differ from it in confidence and evidence, and only when this finds a
+ * deviation — so a caller may read the short window first and the long history only then.
+ */
+export function diagnoseRules(
+  history: SignalWindow,
+  policy: TargetPolicy,
+  options: DiagnosisOptions = DEFAULT_DIAGNOSIS_OPTIONS,
+  evidenceSinceMs = Number.NEGATIVE_INFINITY,
+): Diagnosis {
+  const window = lastMinutes(history, policy.detection.windowMinutes, policy.detection.periodSeconds);
+  return diagnoseWindow(window, policy, options, evidenceSinceMs);
 }
 
 /** The points of the last `minutes` before the newest period (inclusive) of any signal. */

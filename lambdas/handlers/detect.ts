@@ -1,5 +1,5 @@
 import type { LoopDeps } from '../adapters/loop-deps.js';
-import { countDataPoints, diagnose, NO_DIAGNOSIS } from '../core/diagnosis.js';
+import { countDataPoints, diagnose, diagnoseRules, NO_DIAGNOSIS } from '../core/diagnosis.js';
 import type { Detection } from '../core/types.js';
 import { parseWorkflowState } from '../core/workflow-state.js';
 import { lambdaEntry, metricWindowEndMs, withMiddleware } from './runtime.js';
@@ -19,12 +19,20 @@ export function createDetectHandler(deps: LoopDeps) {
     if (state.trigger.source === 'alarm' && state.trigger.state !== 'ALARM') {
       return { actionable: false, reason: 'trigger-not-alarm', diagnosis: NO_DIAGNOSIS, ...frame };
     }
-    const window = await deps.metrics.readSignals(policy, start, end);
-    if (countDataPoints(window) === 0) {
+    // The rules read only the recent window; the long history (for the detector's confidence
+    // and evidence) is read only when they find a deviation — most reviews find none.
+    const windowStart = end - policy.detection.windowMinutes * 60_000;
+    const recent = await deps.metrics.readSignals(policy, windowStart, end);
+    if (countDataPoints(recent) === 0) {
       return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...frame };
     }
     const actions = await deps.ledger.recentActionTimes(policy.target, start);
-    const diagnosis = diagnose(window, policy, undefined, actions.at(-1));
+    const since = actions.at(-1);
+    const rules = diagnoseRules(recent, policy, undefined, since);
+    if (rules.kind === 'none')
+      return { actionable: false, reason: 'no-deviation', diagnosis: rules, ...frame };
+    const history = await deps.metrics.readSignals(policy, start, end);
+    const diagnosis = diagnose(history, policy, undefined, since);
     const actionable = diagnosis.kind !== 'none';
     return { actionable, reason: actionable ? 'diagnosed' : 'no-deviation', diagnosis, ...frame };
   });
