@@ -18,10 +18,14 @@ import { errorName, rethrowTransient } from './aws-errors.js';
  * | item | pk | sk |
  * |---|---|---|
  * | an execution (pending action, then its record) | `target#<t>` | `run#<triggeredAt>#<executionName>` |
+ * | an actuation's time (for cooldown and budget reads) | `target#<t>` | `act#<actuatedAt>#<executionName>` |
  * | the per-target lease | `target#<t>` | `lease` |
  * | the per-target kill switch | `target#<t>` | `control` |
  * | the global kill switch | `control` | `global` |
  */
+/** Action-time items outlive every look-back that reads them (cooldown, hourly budget, six hours of evidence). */
+const ACTION_TIME_RETENTION_SECONDS = 7 * 86_400;
+
 export class DynamoDbLedger implements LedgerPort {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -100,12 +104,12 @@ export class DynamoDbLedger implements LedgerPort {
         this.doc.send(
           new QueryCommand({
             TableName: this.tableName,
+            // One small item per actuation, keyed by its time: the read is as long as the answer.
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': targetPk(target),
-              // Executions triggered up to a day before `since` may have acted after it.
-              ':from': `run#${new Date(sinceMs - 86_400_000).toISOString()}`,
-              ':to': 'run#~',
+              ':from': `act#${new Date(sinceMs).toISOString()}`,
+              ':to': 'act#~',
             },
             ProjectionExpression: 'actuatedAtMs',
             // Cooldown and budget must see an action written a moment ago by another execution.
@@ -123,7 +127,26 @@ export class DynamoDbLedger implements LedgerPort {
     return times.sort((a, b) => a - b);
   }
 
+  /** The actuation-time item of an action (idempotent: the same action always writes the same item). */
+  private async putActionTime(action: PendingAction): Promise<void> {
+    await this.run('PutItem action time', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: targetPk(action.key.target),
+            sk: `act#${new Date(action.actuatedAtMs).toISOString()}#${action.key.executionName}`,
+            actuatedAtMs: action.actuatedAtMs,
+            executionName: action.key.executionName,
+            expiresAt: Math.ceil(action.actuatedAtMs / 1000) + ACTION_TIME_RETENTION_SECONDS,
+          },
+        }),
+      ),
+    );
+  }
+
   async beginAction(action: PendingAction): Promise<PendingAction> {
+    let created = false;
     try {
       await this.doc.send(
         new PutCommand({
@@ -145,16 +168,23 @@ export class DynamoDbLedger implements LedgerPort {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return action;
+      created = true;
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException')
         rethrowTransient(error, 'DynamoDB PutItem action');
+    }
+    if (created) {
+      // Written before the change is made, so a cooldown read never misses a change in flight.
+      await this.putActionTime(action);
+      return action;
     }
     // A retry of the same execution: the first attempt's previous value is the true one.
     const existing = await this.getAction(action.key);
     if (!existing || existing.executionId !== action.executionId) {
       throw new LedgerConflictError(`ledger item ${runKey(action.key).sk} belongs to another execution`);
     }
+    // The first attempt may have stopped between its two writes.
+    await this.putActionTime(existing);
     return existing;
   }
 

@@ -1,3 +1,5 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbLedger } from '../../lambdas/adapters/dynamodb-ledger.js';
 import { LedgerConflictError } from '../../lambdas/core/errors.js';
@@ -104,6 +106,31 @@ describe('Ledger: actions and records', () => {
     await ledger.beginAction({ ...pending('b2'), key: k('b2'), actuatedAtMs: T0 + 20_000 });
     expect(await ledger.recentActionTimes('budget', T0 + 15_000)).toEqual([T0 + 20_000]);
     expect(await ledger.recentActionTimes('budget', T0)).toEqual([T0 + 10_000, T0 + 20_000]);
+  });
+
+  it('still counts an action whose first attempt stopped between its two writes', async () => {
+    const k = { ...key('half', 'half-written'), triggeredAt: new Date(T0).toISOString() };
+    // The run item alone, as a crash right after the first write would leave it.
+    await db.client.send(
+      new PutItemCommand({
+        TableName: 'ledger-test',
+        Item: marshall({
+          pk: 'target#half-written',
+          sk: `run#${k.triggeredAt}#half`,
+          status: 'acting',
+          executionId: 'arn:exec:half',
+          actuator: 'provisioned-concurrency',
+          previous: 4,
+          planned: 9,
+          actuatedAtMs: T0 + 5_000,
+          applied: false,
+        }),
+      }),
+    );
+    expect(await ledger.recentActionTimes('half-written', T0)).toEqual([]);
+    const retried = await ledger.beginAction({ ...pending('half'), key: k, actuatedAtMs: T0 + 9_000 });
+    expect(retried.actuatedAtMs).toBe(T0 + 5_000);
+    expect(await ledger.recentActionTimes('half-written', T0)).toEqual([T0 + 5_000]);
   });
 });
 

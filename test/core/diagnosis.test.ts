@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { countDataPoints, DEFAULT_DIAGNOSIS_OPTIONS, diagnose } from '../../lambdas/core/diagnosis.js';
+import {
+  countDataPoints,
+  DEFAULT_DIAGNOSIS_OPTIONS,
+  diagnose,
+  diagnoseRules,
+} from '../../lambdas/core/diagnosis.js';
 import type { SeriesPoint, SignalWindow } from '../../lambdas/core/types.js';
 import { mulberry32 } from '../fixtures/mulberry32.js';
 import { makePolicy } from '../fixtures/policy.js';
@@ -422,4 +427,28 @@ describe('Diagnosis: countDataPoints', () => {
   it('counts zero for an empty window', () => {
     expect(countDataPoints({})).toBe(0);
   });
+});
+
+describe('Diagnosis: the rules alone (what Detect reads first)', () => {
+  const windows: Record<string, SignalWindow> = {
+    quiet: stableWindow(),
+    'cold starts': stableWindow({
+      p95DurationMillis: shift(100, [180, 180, 180, 180, 180]),
+      coldStarts: shift(1, [40, 40, 40, 40, 40]),
+    }),
+    'latency drift': stableWindow({ p95DurationMillis: shift(100, [180, 180, 180, 180, 180]) }),
+    'error drift': stableWindow({ errors: shift(5, [40, 40, 40, 40, 40]) }),
+  };
+  for (const [name, window] of Object.entries(windows)) {
+    it(`finds the same kind, magnitude and persistence as the full diagnosis: ${name}`, () => {
+      const policy = makePolicy();
+      const full = diagnose(window, policy);
+      const rules = diagnoseRules(window, policy);
+      expect(rules.kind).toBe(full.kind);
+      expect(rules.magnitude).toBe(full.magnitude);
+      expect(rules.persistence).toBe(full.persistence);
+      // The detector can only add confidence, never take it away.
+      expect(full.confidence).toBeGreaterThanOrEqual(rules.confidence);
+    });
+  }
 });
