@@ -170,6 +170,9 @@ function diagnoseWindow(
     periods: Math.max(invocations.length, values(window, 'p95DurationMillis').length),
   };
 
+  const throttling = readThrottling(window, n);
+  evidence.throttleSharePercentRecent = round(100 * throttling.recent);
+  evidence.throttleSharePercentBaseline = round(100 * throttling.baseline);
   const latencyDeviates = latency !== null && latency.persistence >= 0.4;
   const errorsDeviate = errorRate !== null && errorRate.persistence >= 0.4;
   // Cold starts can only move a percentile when their share of the period's invocations
@@ -184,12 +187,14 @@ function diagnoseWindow(
   if (latency && latencyDeviates && coldShareRecent >= options.coldShareForP95) {
     return make('cold-start-pressure', latency, evidence, 'p95 rose with cold starts: warm capacity short');
   }
-  if (errorRate && errorsDeviate && invocationGrowth >= 1.25) {
+  if (errorRate && errorsDeviate && (invocationGrowth >= 1.25 || throttling.appeared)) {
     return make(
       'retry-amplification',
       errorRate,
       evidence,
-      'errors rose and invocations grew with them: retries',
+      throttling.appeared
+        ? 'failures rose and throttling appeared with them: retries are filling the concurrency limit'
+        : 'errors rose and invocations grew with them: retries',
     );
   }
   if (errorRate && errorsDeviate) {
@@ -329,6 +334,7 @@ function shares(part: readonly SeriesPoint[], whole: readonly SeriesPoint[]): nu
 }
 
 /**
+ * The failure rate callers see: errors plus throttles over invocations plus throttles.
  * Error counts are small and Poisson-like, so a rate per period is noisy at low traffic:
  * 1 error in 480 calls and 3 in 480 are the same thing. A period deviates when its errors
  * exceed what the baseline rate predicts for its traffic by more than three Poisson
@@ -342,9 +348,14 @@ function readErrorElevation(
   sloPercent: number,
 ): SignalReading | null {
   const errorsAt = new Map((window.errors ?? []).map((p) => [p.t, p.v]));
+  const throttlesAt = new Map((window.throttles ?? []).map((p) => [p.t, p.v]));
+  // What callers see fail: errors and throttles, out of every attempt (throttled ones included).
   const periods = (window.invocations ?? [])
-    .filter((p) => p.v > 0)
-    .map((p) => ({ calls: p.v, errors: errorsAt.get(p.t) ?? 0 }));
+    .map((p) => {
+      const throttles = throttlesAt.get(p.t) ?? 0;
+      return { calls: p.v + throttles, errors: (errorsAt.get(p.t) ?? 0) + throttles };
+    })
+    .filter((p) => p.calls > 0);
   if (periods.length < n) return null;
   const recent = periods.slice(-n);
   const base = periods.slice(0, -n);
@@ -369,6 +380,23 @@ function readErrorElevation(
     persistence: deviating.length / n,
     zScore: mean(sized.map(zOf)),
   };
+}
+
+/** Throttles that were rare before and are not now (at least 1 % of attempts, 3× the baseline share). */
+export const THROTTLE_SHARE_APPEARED = 0.01;
+
+function readThrottling(
+  window: SignalWindow,
+  n: number,
+): { recent: number; baseline: number; appeared: boolean } {
+  const throttlesAt = new Map((window.throttles ?? []).map((p) => [p.t, p.v]));
+  const shares = (window.invocations ?? []).map((p) => {
+    const throttles = throttlesAt.get(p.t) ?? 0;
+    return p.v + throttles > 0 ? throttles / (p.v + throttles) : 0;
+  });
+  const recent = shares.length > 0 ? mean(shares.slice(-n)) : 0;
+  const baseline = shares.length > n ? median(shares.slice(0, -n)) : 0;
+  return { recent, baseline, appeared: recent >= THROTTLE_SHARE_APPEARED && recent >= 3 * baseline };
 }
 
 /** An evidence entry only when the signal had data (JSON has no NaN). */

@@ -13,7 +13,11 @@ export const MAX_SPILLOVER_SHARE_AFTER_REDUCE = 0.01;
 export function verifyEffect(diagnosis: Diagnosis, after: SignalWindow, policy: TargetPolicy): Verification {
   const invocations = sum(values(after, 'invocations'));
   const p95After = mean(values(after, 'p95DurationMillis'));
-  const errorRateAfter = invocations > 0 ? (100 * sum(values(after, 'errors'))) / invocations : Number.NaN;
+  // As the diagnosis measures it: what callers see fail, throttles included.
+  const throttles = sum(values(after, 'throttles'));
+  const attempts = invocations + throttles;
+  const errorRateAfter =
+    attempts > 0 ? (100 * (sum(values(after, 'errors')) + throttles)) / attempts : Number.NaN;
   const spillShareAfter = invocations > 0 ? sum(values(after, 'pcSpilloverInvocations')) / invocations : 0;
   const afterValues = {
     p95Millis: round(p95After),

@@ -252,6 +252,31 @@ describe('Diagnosis: retry amplification', () => {
 
     expect(diagnose(window, makePolicy()).kind).toBe('error-drift');
   });
+
+  it('diagnoses retry amplification when throttling appears with the errors at a concurrency limit', () => {
+    // 2 % errors, and retries now fill the reserved concurrency: 8 % of attempts are throttled.
+    const window = stableWindow({
+      errors: shift(5, [20, 20, 20, 20, 20]),
+      throttles: shift(0, [87, 87, 87, 87, 87]),
+    });
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    expect(diagnosis.kind).toBe('retry-amplification');
+    expect(diagnosis.summary).toMatch(/throttling appeared/);
+    // What callers see fail: (20 errors + 87 throttles) / (1000 invocations + 87 throttles).
+    expect(diagnosis.evidence.errorRateRecentPercent).toBeCloseTo(9.84, 1);
+    expect(diagnosis.evidence.throttleSharePercentRecent).toBeCloseTo(8, 0);
+  });
+
+  it('does not call steady throttling amplification: it was there before the errors', () => {
+    const window = stableWindow({
+      errors: shift(5, [20, 20, 20, 20, 20]),
+      throttles: flat(80),
+    });
+
+    expect(diagnose(window, makePolicy()).kind).toBe('error-drift');
+  });
 });
 
 describe('Diagnosis: over-provisioned', () => {

@@ -125,6 +125,25 @@ describe('Verify: error diagnoses', () => {
     expect(verification.summary).toBe('error rate 3 → 4 (SLO 2): worse');
   });
 
+  it('counts throttles as failures: a retry budget that ends the throttling is kept though errors stay', () => {
+    // Before: 2 % errors plus throttling at the concurrency limit, 12 % of attempts failing.
+    const diagnosis = diagnosisOf('retry-amplification', { errorRateRecentPercent: 12 });
+    const after = { ...afterWindow(200, 20), throttles: series([0, 0, 0, 0, 0]) };
+
+    expect(verifyEffect(diagnosis, after, policy)).toMatchObject({
+      verdict: 'improved',
+      keep: true,
+      after: { errorRatePercent: 2 },
+    });
+  });
+
+  it('sees throttles that remain after the change', () => {
+    const diagnosis = diagnosisOf('retry-amplification', { errorRateRecentPercent: 12 });
+    const after = { ...afterWindow(200, 20), throttles: series([120, 120, 120, 120, 120]) };
+
+    expect(verifyEffect(diagnosis, after, policy)).toMatchObject({ verdict: 'no-effect', keep: false });
+  });
+
   it('reverts a change that left the error rate unchanged', () => {
     const diagnosis = diagnosisOf('error-drift', { errorRateRecentPercent: 3 });
 
