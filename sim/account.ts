@@ -48,6 +48,11 @@ export interface SimulatedAccountOptions {
   readonly clock?: SimClock;
   /** Alarms to create at the scenario start (e.g. `parseAlarmSpecs(template)`). @default - none; see `addAlarms` */
   readonly alarms?: readonly AlarmSpec[];
+  /**
+   * Publish CloudWatch metrics. Off for a run that only needs the per-minute accounting (no
+   * alarms, nothing reads metrics), such as the uncompensated comparison. @default true
+   */
+  readonly metrics?: boolean;
   /** SSM parameters to register (name → value), e.g. the target policies. @default - none */
   readonly parameters?: Readonly<Record<string, string>>;
   /** @default 'us-east-1' */
@@ -127,6 +132,7 @@ export class SimulatedAccount {
   readonly autoScaling: ApplicationAutoScaling;
   readonly #operations: Record<string, (input: never) => unknown>;
   #steppedUntil: number;
+  readonly #publishMetrics: boolean;
   #advancing = false;
 
   constructor(scenario: Scenario, options: SimulatedAccountOptions = {}) {
@@ -140,6 +146,7 @@ export class SimulatedAccount {
     if (this.clock.now() > this.startMillis) {
       throw new SimError(`The clock (${this.clock.nowIso()}) is past the scenario start (${scenario.start})`);
     }
+    this.#publishMetrics = options.metrics ?? true;
     this.#rng = new Rng(scenario.seed);
     this.#eventRng = this.#rng.fork('events');
     this.#fleets = scenario.functions.map(
@@ -238,6 +245,9 @@ export class SimulatedAccount {
    * first evaluation happens silently (no event), as if the alarm had existed before.
    */
   addAlarms(specs: readonly AlarmSpec[]): void {
+    if (!this.#publishMetrics && specs.length > 0) {
+      throw new SimError('This account publishes no metrics (metrics: false), so it cannot evaluate alarms');
+    }
     for (const spec of specs) {
       if (this.#alarms.has(spec.alarmName)) throw new SimError(`Alarm ${spec.alarmName} already exists`);
       const arn = `arn:aws:cloudwatch:${this.region}:${this.accountId}:alarm:${spec.alarmName}`;
@@ -434,7 +444,8 @@ export class SimulatedAccount {
         );
       }
       const outcome = fleet.step(t, Math.floor(minute));
-      (this.#publishers.get(fleet.spec.target) as LambdaMetricPublisher).publish(outcome);
+      if (this.#publishMetrics)
+        (this.#publishers.get(fleet.spec.target) as LambdaMetricPublisher).publish(outcome);
       if (t >= this.startMillis && t < this.endMillis) {
         const accumulator = this.#accumulators.get(fleet.spec.target) as MinuteAccumulator;
         accumulator.add(outcome);

@@ -44,28 +44,33 @@ export interface MinuteRecord {
 /** Collects the steps of one minute of one function. */
 export class MinuteAccumulator {
   #steps: StepOutcome[] = [];
+  /** The minute's latencies, merged as steps arrive (a step's own histogram is reused by the next step). */
+  readonly #durations = new Histogram();
 
   add(step: StepOutcome): void {
     this.#steps.push(step);
+    this.#durations.merge(step.durations);
   }
 
   /** Closes the minute; returns its record and starts a new one. */
   close(minute: number, startMillis: number, slo: SloSpec | undefined, memoryMb: number): MinuteRecord {
     const steps = this.#steps;
     this.#steps = [];
-    const durations = new Histogram();
+    const durations = this.#durations;
     const sum = (f: (s: StepOutcome) => number): number => steps.reduce((acc, s) => acc + f(s), 0);
-    for (const s of steps) durations.merge(s.durations);
     const invocations = sum((s) => s.invocations);
     const errors = sum((s) => s.errors);
+    const p50 = durations.percentile(50);
     const p95 = durations.percentile(95);
+    const p99 = durations.percentile(99);
+    durations.reset();
     const errorRatePercent = invocations > 0 ? (errors / invocations) * 100 : 0;
     const requests = sum((s) => s.requests);
     const throttles = sum((s) => s.throttles);
     const failureRatePercent = requests > 0 ? ((errors + throttles) / requests) * 100 : 0;
     const breaches: ('p95' | 'p99' | 'error-rate')[] = [];
     if (slo && invocations > 0 && p95 > slo.p95Millis) breaches.push('p95');
-    if (slo?.p99Millis !== undefined && invocations > 0 && durations.percentile(99) > slo.p99Millis) {
+    if (slo?.p99Millis !== undefined && invocations > 0 && p99 > slo.p99Millis) {
       breaches.push('p99');
     }
     if (slo && requests > 0 && failureRatePercent > slo.errorRatePercent) breaches.push('error-rate');
@@ -87,9 +92,9 @@ export class MinuteAccumulator {
       coldStarts: sum((s) => s.coldStarts),
       spilloverInvocations: sum((s) => s.spilloverInvocations),
       provisionedInvocations: sum((s) => s.provisionedInvocations),
-      p50Millis: durations.percentile(50),
+      p50Millis: p50,
       p95Millis: p95,
-      p99Millis: durations.percentile(99),
+      p99Millis: p99,
       errorRatePercent,
       failureRatePercent,
       pings,

@@ -17,6 +17,13 @@ export class Histogram {
     return this.#count;
   }
 
+  /** Empties the histogram, keeping its storage for reuse. */
+  reset(): void {
+    this.#counts?.fill(0);
+    this.#zeroCount = 0;
+    this.#count = 0;
+  }
+
   /** Adds `weight` observations of `value`. */
   add(value: number, weight = 1): void {
     if (!(weight > 0)) return;

@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createProgress } from '../../sim/cli/progress.js';
 import { loadScenario } from '../../sim/scenario.js';
 import type { Scenario } from '../../sim/scenario-types.js';
 import { faultWindows } from './measure.js';
@@ -95,7 +96,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 export async function runBench(
   scenarios: readonly Scenario[],
   strategies: readonly StrategyName[],
-  progress: (line: string) => void = () => {},
+  progress?: (line: string) => void,
 ): Promise<BenchResult> {
   const started = performance.now();
   const out: ScenarioBench[] = [];
@@ -107,9 +108,15 @@ export async function runBench(
     const runs = [];
     for (const name of strategies) {
       if (!strategyApplies(name, scenario)) continue;
-      const run = await runStrategy(name, scenario);
+      const live = progress ? createProgress({ label: `${scenario.name} × ${name}` }) : null;
+      const run = await runStrategy(
+        name,
+        scenario,
+        live ? (minutes, total) => live.update(minutes, total, 'simulated minutes') : undefined,
+      );
+      live?.finish();
       done += 1;
-      progress(`[${done}/${jobs.length}] ${scenario.name} × ${name}: ${run.seconds.toFixed(1)} s`);
+      progress?.(`[${done}/${jobs.length}] ${scenario.name} × ${name}: ${run.seconds.toFixed(1)} s`);
       runs.push(run);
     }
     const faults = faultWindows(scenario);

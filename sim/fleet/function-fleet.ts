@@ -39,6 +39,7 @@ export interface StepOutcome {
   /** 0..1; NaN when no provisioned concurrency is allocated. */
   readonly provisionedUtilizationPeak: number;
   readonly provisionedUtilizationMean: number;
+  /** The step's latencies. Reused by the next step: merge what you need to keep. */
   readonly durations: Histogram;
   readonly durationSumMillis: number;
   readonly durationMaxMillis: number;
@@ -80,6 +81,8 @@ export class FunctionFleet {
   readonly #retries: ClientRetries;
   readonly #randomBursts: RandomBursts | null;
   #pendingPings = 0;
+  /** The latency histogram of the current step (reset, not reallocated, every step). */
+  readonly #durations = new Histogram();
 
   constructor(spec: FunctionSpec, faults: readonly FaultSpec[], rng: Rng, startMillis: number) {
     this.spec = spec;
@@ -215,7 +218,8 @@ export class FunctionFleet {
     const pingDurationMillis = pings * WARMER_PING_MILLIS + pingColdStarts * meanInitMillis;
 
     // Durations.
-    const durations = new Histogram();
+    const durations = this.#durations;
+    durations.reset();
     let sum = 0;
     let max = 0;
     let min = Number.POSITIVE_INFINITY;

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbLedger } from '../../lambdas/adapters/dynamodb-ledger.js';
 import { runBacktest } from '../backtest/command.js';
 import { backtestJson, formatBacktest } from '../backtest/report.js';
+import { createProgress } from '../cli/progress.js';
 import { formatResult, formatTimeline } from './report.js';
 import { DEFAULT_SCENARIO, runScenario } from './run-scenario.js';
 
@@ -43,9 +44,13 @@ export async function runCommand(command: string, options: CliOptions): Promise<
 async function simulate(options: CliOptions): Promise<number> {
   const wallStart = performance.now();
   const live = !options.json && !options.quiet;
+  // The live timeline is its own progress; otherwise long runs report on stderr.
+  const progress = live ? null : createProgress({ label: 'simulate' });
   const run = await runScenario(options.scenario ?? DEFAULT_SCENARIO, {
     onTimeline: live ? (entry) => process.stdout.write(`${formatTimeline(entry)}\n`) : undefined,
+    ...(progress ? { onProgress: (done, total) => progress.update(done, total, 'simulated minutes') } : {}),
   });
+  progress?.finish();
   if (options.json) {
     process.stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {

@@ -105,7 +105,7 @@ export async function runScenario(source: string | Scenario, options: RunOptions
 
 /** The same scenario on its own: no alarms, no workflow, nothing changes the fleet. */
 function uncompensated(scenario: Scenario): number {
-  const account = new SimulatedAccount(scenario);
+  const account = new SimulatedAccount(scenario, { metrics: false });
   account.advanceTo(account.endMillis);
   return account.summary().sloMinutesBreached;
 }
