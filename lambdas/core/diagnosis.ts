@@ -234,11 +234,15 @@ function make(
   };
 }
 
+/** Traffic of a period, relative to the window's median, that makes its cold starts a surge's. */
+export const BURST_SURGE_GROWTH = 1.5;
+
 /**
  * Cold starts that come back with every burst: periods where cold starts were at least
  * `coldShareForP99` of invocations and p99 went over its objective (targets without a p99
- * objective are never diagnosed this way). Consecutive such periods are one burst; two bursts since the last action
- * make a pattern. Bursts are short, so this reads the whole window, not the recent periods.
+ * objective are never diagnosed this way). Consecutive such periods are one burst; two bursts
+ * since the last action make a pattern, and so does one that came with a traffic surge. Bursts
+ * are short, so this reads the whole window, not the recent periods.
  */
 function readRecurringColdStarts(
   window: SignalWindow,
@@ -259,8 +263,15 @@ function readRecurringColdStarts(
   const hits = p99.filter(
     (p) => p.t >= evidenceSinceMs && p.v > limit && (coldShareAt.get(p.t) ?? 0) >= options.coldShareForP99,
   );
-  const bursts = hits.filter((p, i) => i === 0 || p.t - (hits[i - 1] as SeriesPoint).t > periodMs).length;
-  if (bursts < 2) return null;
+  const starts = hits.filter((p, i) => i === 0 || p.t - (hits[i - 1] as SeriesPoint).t > periodMs);
+  const bursts = starts.length;
+  // A burst that arrived with a traffic surge (its first period ≥ 1.5× the median traffic) is
+  // already the pattern: the surge brought the cold starts. Verification keeps the change only
+  // if the next comparable surge shows fewer; a lone surge leaves it unproven, and it is reverted.
+  const invocationsAt = new Map((window.invocations ?? []).map((p) => [p.t, p.v] as const));
+  const typical = median((window.invocations ?? []).map((p) => p.v));
+  const surges = starts.filter((p) => (invocationsAt.get(p.t) ?? 0) >= BURST_SURGE_GROWTH * typical).length;
+  if (bursts < 2 && surges < 1) return null;
   const worst = max(hits.map((p) => p.v));
   const spread = Math.max(robustSpread(p99.map((p) => p.v)), 0.05 * baseline, 1e-9);
   const strength = clamp((worst - baseline) / spread / 6, 0, 1);
@@ -269,8 +280,16 @@ function readRecurringColdStarts(
     magnitude: round(ratio(worst, baseline) - 1),
     persistence: round(clamp(bursts / 3, 0, 1)),
     confidence: round(clamp(0.5 * clamp(bursts / 2, 0, 1) + 0.5 * strength, 0, 1)),
-    evidence: { p99PeakMillis: round(worst), p99BaselineMillis: round(baseline), coldStartBursts: bursts },
-    summary: `p99 over ${round(limit)} ms with cold starts in ${bursts} bursts: warm capacity short`,
+    evidence: {
+      p99PeakMillis: round(worst),
+      p99BaselineMillis: round(baseline),
+      coldStartBursts: bursts,
+      coldStartSurges: surges,
+    },
+    summary:
+      bursts >= 2
+        ? `p99 over ${round(limit)} ms with cold starts in ${bursts} bursts: warm capacity short`
+        : `p99 over ${round(limit)} ms with cold starts in a traffic surge: warm capacity short`,
   };
 }
 

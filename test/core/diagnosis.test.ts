@@ -123,7 +123,27 @@ describe('Diagnosis: cold-start pressure', () => {
     expect(diagnosis.confidence).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('finds no pattern in a single cold burst', () => {
+  it('acts on a single cold burst that came with a traffic surge', () => {
+    const p99 = flat(300);
+    const cold = flat(0);
+    const invocations = flat(1000);
+    p99[23] = 1600;
+    cold[23] = 90;
+    invocations[23] = 6000;
+    const window = stableWindow({ p99DurationMillis: p99, coldStarts: cold, invocations });
+
+    const diagnosis = diagnose(
+      window,
+      makePolicy({ slo: { p95Millis: 300, p99Millis: 1000, errorRatePercent: 2 } }),
+    );
+
+    expect(diagnosis.kind).toBe('cold-start-pressure');
+    expect(diagnosis.evidence).toMatchObject({ coldStartBursts: 1, coldStartSurges: 1 });
+    expect(diagnosis.summary).toMatch(/traffic surge/);
+    expect(diagnosis.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('finds no pattern in a single cold burst at steady traffic', () => {
     const p99 = flat(300);
     const cold = flat(0);
     p99[23] = 1600;
