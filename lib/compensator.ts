@@ -130,7 +130,7 @@ export interface CompensatorProps {
 }
 
 /** Signals that get an anomaly-detection alarm named `micromotion-<target>-<signal>`. */
-export type AlarmSignal = 'p95' | 'p99' | 'errors' | 'spillover';
+export type AlarmSignal = 'p95' | 'p99' | 'errors' | 'spillover' | 'coldStarts';
 
 export const DEFAULT_GUARDRAILS = {
   dryRun: false,
@@ -159,11 +159,29 @@ const DIAGNOSIS_KIND_SET: Readonly<Record<DiagnosisKind, true>> = {
   'over-provisioned': true,
 };
 
-const ALARM_METRICS: Readonly<Record<AlarmSignal, { metricName: string; stat: string }>> = {
-  p95: { metricName: 'Duration', stat: 'p95' },
-  p99: { metricName: 'Duration', stat: 'p99' },
-  errors: { metricName: 'Errors', stat: 'Sum' },
-  spillover: { metricName: 'ProvisionedConcurrencySpilloverInvocations', stat: 'Sum' },
+/** Namespace of the cold-start metric the middleware publishes (lib imports only types from lambdas; a test keeps them equal). */
+export const COLD_STARTS_NAMESPACE = 'Micromotion';
+
+/**
+ * What each alarm watches, and how many of its last datapoints must breach. Lambda's metrics
+ * are 2 of 3: one odd minute is not a drift. The cold-start count comes from the function's
+ * own high-resolution metric (`coldStartMetric()` middleware, `Micromotion/ColdStarts`) and
+ * alarms on its first anomalous minute: a burst's cold starts are over in a minute or two, and
+ * the diagnosis, not the alarm, decides whether they are worth provisioned concurrency.
+ */
+const ALARM_METRICS: Readonly<
+  Record<AlarmSignal, { namespace: string; metricName: string; stat: string; datapoints: [number, number] }>
+> = {
+  p95: { namespace: 'AWS/Lambda', metricName: 'Duration', stat: 'p95', datapoints: [2, 3] },
+  p99: { namespace: 'AWS/Lambda', metricName: 'Duration', stat: 'p99', datapoints: [2, 3] },
+  errors: { namespace: 'AWS/Lambda', metricName: 'Errors', stat: 'Sum', datapoints: [2, 3] },
+  spillover: {
+    namespace: 'AWS/Lambda',
+    metricName: 'ProvisionedConcurrencySpilloverInvocations',
+    stat: 'Sum',
+    datapoints: [2, 3],
+  },
+  coldStarts: { namespace: COLD_STARTS_NAMESPACE, metricName: 'ColdStarts', stat: 'Sum', datapoints: [1, 1] },
 };
 
 /** Most characters of an SSM standard-tier parameter value. */
@@ -179,7 +197,7 @@ export class Compensator extends Construct {
   public readonly policy: TargetPolicy;
   /** The SSM parameter that holds the policy JSON. */
   public readonly policyParameter: ssm.StringParameter;
-  /** Anomaly-detection alarms by signal (`spillover` only with provisioned-concurrency bounds). */
+  /** Anomaly-detection alarms by signal (`spillover` and `coldStarts` only with provisioned-concurrency bounds). */
   public readonly alarms: Readonly<Partial<Record<AlarmSignal, cloudwatch.CfnAlarm>>>;
 
   constructor(scope: Construct, id: string, props: CompensatorProps) {
@@ -262,7 +280,7 @@ export class Compensator extends Construct {
       'p95',
       ...(props.slo.p99Millis === undefined ? [] : (['p99'] as const)),
       'errors',
-      ...(props.provisionedConcurrency ? (['spillover'] as const) : []),
+      ...(props.provisionedConcurrency ? (['spillover', 'coldStarts'] as const) : []),
     ];
     for (const signal of signals) {
       alarms[signal] = this.anomalyAlarm(signal, { target, functionName, aliasName, bandWidth });
@@ -294,7 +312,7 @@ export class Compensator extends Construct {
       returnData,
       metricStat: {
         metric: {
-          namespace: 'AWS/Lambda',
+          namespace: metric.namespace,
           metricName,
           dimensions: [
             { name: 'FunctionName', value: o.functionName },
@@ -328,8 +346,8 @@ export class Compensator extends Construct {
       ],
       thresholdMetricId: 'band',
       comparisonOperator: 'GreaterThanUpperThreshold',
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+      evaluationPeriods: metric.datapoints[1],
+      datapointsToAlarm: metric.datapoints[0],
       treatMissingData: 'notBreaching',
     });
   }

@@ -125,10 +125,12 @@ export function measureRun(
       })),
     });
   }
+  // Judged on the exact minute, as the false actions are: a mark's minute is rounded for display.
+  const exact = rawActions.map((a) => ({ target: a.target, minute: minuteOf(a.atMillis) }));
   const onsets: number[] = [];
   for (const w of windows) {
-    const first = actionMarks.find((a) => inWindow(a.target, a.minute, w) && a.minute >= w.startMinute);
-    if (first) onsets.push((first.minute - w.startMinute) * 60);
+    const inside = exact.filter((a) => inWindow(a.target, a.minute, w)).map((a) => a.minute);
+    if (inside.length > 0) onsets.push((Math.min(...inside) - w.startMinute) * 60);
   }
   return {
     name,

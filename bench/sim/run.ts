@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createProgress } from '../../sim/cli/progress.js';
 import { loadScenario } from '../../sim/scenario.js';
 import type { Scenario } from '../../sim/scenario-types.js';
-import { faultWindows } from './measure.js';
+import { FAULT_GRACE_MINUTES, faultWindows } from './measure.js';
 import { renderReport, writeReport } from './report-html.js';
 import { runStrategy, strategyApplies, strategyName } from './strategies.js';
 import { formatScenarioTable, versusBestPeer } from './table.js';
@@ -25,7 +25,7 @@ Runs every scenario under every strategy on the simulated account and prints, pe
 SLO minutes breached, error budget burned (%), p95/p99 latency, cost in $ (provisioned
 concurrency billed in 5-minute increments + duration + requests; micromotion also pays its
 Step Functions transitions), actions, actions reverted, false actions (outside every fault
-window + ${15} min), fault onset → first action (s, median over windows), time to recover (s).
+window + ${FAULT_GRACE_MINUTES} min), fault onset → first action (s, median over windows), time to recover (s).
 
 Options:
   --scenario FILE    a scenario file (repeatable); default: every sim/scenarios/*.json

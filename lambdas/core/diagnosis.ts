@@ -260,10 +260,18 @@ function readRecurringColdStarts(
     ratioSeries(window.coldStarts ?? [], window.invocations ?? []).map((p) => [p.t, p.v] as const),
   );
   const periodMs = policy.detection.periodSeconds * 1000;
-  const hits = p99.filter(
-    (p) => p.t >= evidenceSinceMs && p.v > limit && (coldShareAt.get(p.t) ?? 0) >= options.coldShareForP99,
-  );
-  const starts = hits.filter((p, i) => i === 0 || p.t - (hits[i - 1] as SeriesPoint).t > periodMs);
+  const allHits = p99.filter((p) => p.v > limit && (coldShareAt.get(p.t) ?? 0) >= options.coldShareForP99);
+  const burstStarts = (list: readonly SeriesPoint[]) =>
+    list.filter((p, i) => i === 0 || p.t - (list[i - 1] as SeriesPoint).t > periodMs);
+  // How often bursts come back (from every burst in the window, acted on or not): a change
+  // can only be judged once the next one has arrived.
+  const everyStart = burstStarts(allHits);
+  const interval =
+    everyStart.length >= 2
+      ? ((everyStart.at(-1) as SeriesPoint).t - (everyStart.at(-2) as SeriesPoint).t) / 1000
+      : null;
+  const hits = allHits.filter((p) => p.t >= evidenceSinceMs);
+  const starts = burstStarts(hits);
   const bursts = starts.length;
   // A burst that arrived with a traffic surge (its first period ≥ 1.5× the median traffic) is
   // already the pattern: the surge brought the cold starts. Verification keeps the change only
@@ -285,6 +293,7 @@ function readRecurringColdStarts(
       p99BaselineMillis: round(baseline),
       coldStartBursts: bursts,
       coldStartSurges: surges,
+      ...(interval === null ? {} : { coldStartBurstIntervalSeconds: interval }),
     },
     summary:
       bursts >= 2

@@ -36,13 +36,30 @@ export function actionHistoryStartMs(policy: TargetPolicy, nowMs: number): numbe
   return nowMs - Math.max(HOUR_MS, policy.guardrails.cooldownSeconds * 1000);
 }
 
+/** Longest bake the loop chooses on its own (well inside the default 2-hour execution timeout). */
+export const MAX_BAKE_SECONDS = 3600;
+/** Margin after the next expected burst before verifying. */
+export const BURST_BAKE_MARGIN_SECONDS = 120;
+
+/**
+ * How long to bake: the policy's bake time, or — for cold starts that come in bursts — until
+ * the next burst has come and gone, since only a burst can show whether warm capacity helped
+ * (capped at `MAX_BAKE_SECONDS`, never shorter than the policy's).
+ */
+export function bakeSecondsFor(policy: TargetPolicy, diagnosis: Diagnosis): number {
+  const base = policy.guardrails.bakeSeconds;
+  const interval = diagnosis.evidence.coldStartBurstIntervalSeconds;
+  if (diagnosis.kind !== 'cold-start-pressure' || interval === undefined) return base;
+  return Math.max(base, Math.min(MAX_BAKE_SECONDS, interval + BURST_BAKE_MARGIN_SECONDS));
+}
+
 /**
  * Applies the guardrails in a fixed order and names the rule that decided. The order puts
  * the cheapest and most absolute checks first, so a paused target never even plans.
  */
 export function decide(ctx: DecisionContext): Decision {
   const { policy, diagnosis } = ctx;
-  const bakeSeconds = policy.guardrails.bakeSeconds;
+  const bakeSeconds = bakeSecondsFor(policy, diagnosis);
   const hold = (rule: GuardrailRule, detail: string, plan: ActionPlan | null = null): Decision => ({
     verdict: 'hold',
     rule,

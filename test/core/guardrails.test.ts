@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DecisionContext, decide } from '../../lambdas/core/guardrails.js';
+import {
+  bakeSecondsFor,
+  type DecisionContext,
+  decide,
+  MAX_BAKE_SECONDS,
+} from '../../lambdas/core/guardrails.js';
 import type { Diagnosis } from '../../lambdas/core/types.js';
 import { makeFlag, makePolicy, type PolicyOverrides } from '../fixtures/policy.js';
 
@@ -381,5 +386,30 @@ describe('Guardrails: another controller', () => {
       rule: 'another-controller',
       actuator: 'provisioned-concurrency',
     });
+  });
+});
+
+describe('Guardrails: bake time', () => {
+  const policy = makePolicy({ guardrails: { bakeSeconds: 600 } });
+  const cold = (evidence: Record<string, number>) => ({
+    kind: 'cold-start-pressure' as const,
+    magnitude: 3,
+    persistence: 0.67,
+    confidence: 0.9,
+    evidence,
+    summary: 'bursts',
+  });
+
+  it("waits past the next burst when bursts recur (interval + 2 minutes), never less than the policy's bake", () => {
+    expect(bakeSecondsFor(policy, cold({ coldStartBurstIntervalSeconds: 900 }))).toBe(1020);
+    expect(bakeSecondsFor(policy, cold({ coldStartBurstIntervalSeconds: 120 }))).toBe(600);
+  });
+
+  it('caps the bake at an hour and keeps the policy bake for other diagnoses or unknown intervals', () => {
+    expect(bakeSecondsFor(policy, cold({ coldStartBurstIntervalSeconds: 7200 }))).toBe(MAX_BAKE_SECONDS);
+    expect(bakeSecondsFor(policy, cold({}))).toBe(600);
+    expect(
+      bakeSecondsFor(policy, { ...cold({ coldStartBurstIntervalSeconds: 900 }), kind: 'latency-drift' }),
+    ).toBe(600);
   });
 });

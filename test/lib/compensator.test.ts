@@ -2,7 +2,13 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { TargetPolicy } from '../../lambdas/core/types.js';
-import { Compensator, type CompensatorProps, toKebabCase } from '../../lib/compensator.js';
+import { COLD_START_NAMESPACE } from '../../lambdas/middleware/cold-start-metric.js';
+import {
+  COLD_STARTS_NAMESPACE,
+  Compensator,
+  type CompensatorProps,
+  toKebabCase,
+} from '../../lib/compensator.js';
 import { ControlPlaneStack } from '../../lib/control-plane-stack.js';
 import { importedAlias, testApps } from './helpers.js';
 
@@ -40,11 +46,31 @@ function attach(overrides: Partial<CompensatorProps> = {}, id = 'Orders') {
 }
 
 describe('Compensator: alarms', () => {
-  it('creates p95, errors and spillover anomaly-detection alarms when PC bounds are given', () => {
+  it('alarms on the first anomalous minute of the middleware cold-start metric', () => {
+    const { template } = attach();
+    expect(COLD_STARTS_NAMESPACE).toBe(COLD_START_NAMESPACE);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'micromotion-orders-coldStarts',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Id: 'm1',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ Namespace: 'Micromotion', MetricName: 'ColdStarts' }),
+            Stat: 'Sum',
+          }),
+        }),
+      ]),
+    });
+  });
+
+  it('creates p95, errors, spillover and cold-start anomaly-detection alarms when PC bounds are given', () => {
     const { template } = attach();
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     const names = Object.values(alarms).map((a) => a.Properties.AlarmName);
     expect(names.sort()).toEqual([
+      'micromotion-orders-coldStarts',
       'micromotion-orders-errors',
       'micromotion-orders-p95',
       'micromotion-orders-spillover',

@@ -32,7 +32,7 @@ async function readPc(loop: LocalLoop): Promise<number> {
     try {
       return await loop.deps.provisionedConcurrency.get('orders-api', 'live');
     } catch (error) {
-      if (attempt > 5) throw error;
+      if (attempt > 100) throw error;
     }
   }
 }
