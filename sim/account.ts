@@ -133,6 +133,8 @@ export class SimulatedAccount {
   readonly #operations: Record<string, (input: never) => unknown>;
   #steppedUntil: number;
   readonly #publishMetrics: boolean;
+  /** Indices of the scenario's config-change faults already deployed. */
+  readonly #configChangesDone = new Set<number>();
   #advancing = false;
 
   constructor(scenario: Scenario, options: SimulatedAccountOptions = {}) {
@@ -530,19 +532,28 @@ export class SimulatedAccount {
   }
 
   /** Operators' flag deployments (`config-change` faults) whose minute has come. */
+  /**
+   * Operators' flag deployments (`config-change` faults) whose minute has come. An operator
+   * whose deployment meets another one still running (AppConfig answers ConflictException)
+   * tries again at the next step.
+   */
   #applyConfigChanges(t: number): void {
-    for (const fault of this.scenario.faults ?? []) {
-      if (fault.kind !== 'config-change') continue;
-      const at = this.startMillis + fault.startMinute * MINUTE;
-      if (at > t || at <= t - STEP) continue;
-      this.#appConfig.deployFlag(
-        fault.target,
-        fault.flagKey,
-        fault.value,
-        fault.deploymentStrategyId ?? 'AppConfig.AllAtOnce',
-        `operator change: ${fault.flagKey}=${fault.value}`,
-      );
-    }
+    (this.scenario.faults ?? []).forEach((fault, i) => {
+      if (fault.kind !== 'config-change' || this.#configChangesDone.has(i)) return;
+      if (this.startMillis + fault.startMinute * MINUTE > t) return;
+      try {
+        this.#appConfig.deployFlag(
+          fault.target,
+          fault.flagKey,
+          fault.value,
+          fault.deploymentStrategyId ?? 'AppConfig.AllAtOnce',
+          `operator change: ${fault.flagKey}=${fault.value}`,
+        );
+        this.#configChangesDone.add(i);
+      } catch (error) {
+        if ((error as Error)?.name !== 'ConflictException') throw error;
+      }
+    });
   }
 
   #recordScenarioEvents(): void {

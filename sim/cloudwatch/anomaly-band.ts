@@ -70,11 +70,10 @@ export class AnomalyBand {
     )
       drop += 1;
     if (drop > 0) {
-      for (let i = 0; i < drop; i += 1) {
-        removeSorted(this.#sortedValues, this.#values[i] as number);
-        if (this.ratioScale !== undefined)
-          removeSorted(this.#sortedDenominators, this.#denominators[i] as number);
-      }
+      // Only [#lo, #hi) is in the sorted set; the indices of what stays move down by `drop`.
+      for (let i = this.#lo; i < Math.min(drop, this.#hi); i += 1) this.#untrain(i);
+      this.#lo = Math.max(0, this.#lo - drop);
+      this.#hi = Math.max(0, this.#hi - drop);
       this.#times.splice(0, drop);
       this.#values.splice(0, drop);
       if (this.ratioScale !== undefined) this.#denominators.splice(0, drop);
