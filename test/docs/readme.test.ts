@@ -29,7 +29,8 @@ describe('README', () => {
       const controlPlane = new ControlPlaneStack(app, 'Micromotion');
       const service = new CheckoutService(app, 'Checkout', { controlPlane });
       const template = Template.fromStack(service);
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      // p95, p99, error rate, PC spillover and the middleware's cold starts.
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
       template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/micromotion/targets/checkout' });
     } finally {
       rmSync(outdir, { recursive: true, force: true });
