@@ -197,7 +197,7 @@ export class Compensator extends Construct {
   public readonly policy: TargetPolicy;
   /** The SSM parameter that holds the policy JSON. */
   public readonly policyParameter: ssm.StringParameter;
-  /** Anomaly-detection alarms by signal (`spillover` and `coldStarts` only with provisioned-concurrency bounds). */
+  /** Anomaly-detection alarms by signal (`spillover` only with provisioned-concurrency bounds, `coldStarts` with them and a p99 objective). */
   public readonly alarms: Readonly<Partial<Record<AlarmSignal, cloudwatch.CfnAlarm>>>;
 
   constructor(scope: Construct, id: string, props: CompensatorProps) {
@@ -280,7 +280,10 @@ export class Compensator extends Construct {
       'p95',
       ...(props.slo.p99Millis === undefined ? [] : (['p99'] as const)),
       'errors',
-      ...(props.provisionedConcurrency ? (['spillover', 'coldStarts'] as const) : []),
+      ...(props.provisionedConcurrency ? (['spillover'] as const) : []),
+      // A burst's cold starts break the tail long before p95: worth a fast alarm only where
+      // the tail has an objective and provisioned concurrency can answer it.
+      ...(props.provisionedConcurrency && props.slo.p99Millis !== undefined ? (['coldStarts'] as const) : []),
     ];
     for (const signal of signals) {
       alarms[signal] = this.anomalyAlarm(signal, { target, functionName, aliasName, bandWidth });

@@ -46,8 +46,8 @@ function attach(overrides: Partial<CompensatorProps> = {}, id = 'Orders') {
 }
 
 describe('Compensator: alarms', () => {
-  it('alarms on the first anomalous minute of the middleware cold-start metric', () => {
-    const { template } = attach();
+  it('alarms on the first anomalous minute of the middleware cold-start metric when the tail has an objective', () => {
+    const { template } = attach({ slo: { p95Millis: 300, p99Millis: 1000, errorRatePercent: 1 } });
     expect(COLD_STARTS_NAMESPACE).toBe(COLD_START_NAMESPACE);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'micromotion-orders-coldStarts',
@@ -65,12 +65,11 @@ describe('Compensator: alarms', () => {
     });
   });
 
-  it('creates p95, errors, spillover and cold-start anomaly-detection alarms when PC bounds are given', () => {
+  it('creates p95, errors and spillover anomaly-detection alarms when PC bounds are given', () => {
     const { template } = attach();
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     const names = Object.values(alarms).map((a) => a.Properties.AlarmName);
     expect(names.sort()).toEqual([
-      'micromotion-orders-coldStarts',
       'micromotion-orders-errors',
       'micromotion-orders-p95',
       'micromotion-orders-spillover',

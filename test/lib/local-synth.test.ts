@@ -56,7 +56,6 @@ describe('localSynth', () => {
 
   it('returns the alarms as plain template properties', () => {
     expect(result.alarms.map((a) => a.properties.AlarmName)).toEqual([
-      'micromotion-orders-coldStarts',
       'micromotion-orders-errors',
       'micromotion-orders-p95',
       'micromotion-orders-spillover',
