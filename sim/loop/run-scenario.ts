@@ -66,11 +66,21 @@ export async function runScenario(source: string | Scenario, options: RunOptions
   const emit = (at: number, source: TimelineEntry['source'], text: string) =>
     options.onTimeline?.({ at, offsetMs: at - startMs, source, text });
   const loopRef: { account?: SimulatedAccount } = {};
+  const heldAlarms: [number, string][] = [];
+  const flushAlarms = () => {
+    for (const [at, text] of heldAlarms.splice(0)) emit(at, 'alarm', text);
+  };
   const loop = await LocalLoop.create(scenario, {
+    // An alarm is evaluated as a minute closes, before that minute's signal line is printed:
+    // hold it until then, so the timeline reads in time order.
     onAlarm: (at, e) =>
-      emit(at, 'alarm', `${e.detail.alarmName} ${e.detail.previousState.value} → ${e.detail.state.value}`),
+      heldAlarms.push([
+        at,
+        `${e.detail.alarmName} ${e.detail.previousState.value} → ${e.detail.state.value}`,
+      ]),
     onFleet: (at, text) => emit(at, 'fleet', text),
     onExecutionEvent: (e) => {
+      flushAlarms();
       const text = describeEvent(e.event);
       if (text) emit(e.at, 'workflow', `${e.execution}: ${text}`);
       options.onExecutionEvent?.(e);
@@ -85,6 +95,7 @@ export async function runScenario(source: string | Scenario, options: RunOptions
           emit(minuteStart, 'signal', describeMinute(fn.target, record));
         }
       }
+      flushAlarms();
     },
     ...(options.onHandlerLog ? { onHandlerLog: options.onHandlerLog } : {}),
   });
@@ -92,6 +103,7 @@ export async function runScenario(source: string | Scenario, options: RunOptions
   try {
     await loop.advanceTo(startMs + scenario.durationMinutes * 60_000);
     const executions = await loop.drain();
+    flushAlarms();
     const run = summarize(scenario, loop.account, executions, await loop.records());
     return {
       ...run,
