@@ -14,6 +14,10 @@ import type { ActionMark, FunctionSeries, MinutePoint, ScenarioBench, StrategyRu
 
 /** Functions plotted per scenario; the rest are listed with their breached minutes. */
 export const MAX_FUNCTION_PANELS = 4;
+/** The failure panel appears when a function's failure rate reached this share of its objective. */
+export const ERROR_PANEL_SHARE_OF_SLO = 0.5;
+/** The failure axis stops at this multiple of the objective. */
+const ERROR_CAP_SLO_MULTIPLE = 8;
 /** The latency axis stops at this multiple of the SLO; higher values are drawn at the top. */
 const LATENCY_CAP_SLO_MULTIPLE = 5;
 /** Provisioned-concurrency step lines are spread by this many pixels so equal lines stay visible. */
@@ -94,7 +98,9 @@ function renderFunctionPanel(
   const seriesOf = (s: StrategyRun) => s.series.find((x) => x.target === fn.target);
 
   const latencyLines: PlotLine[] = [];
+  const errorLines: PlotLine[] = [];
   const pcLines: PlotLine[] = [];
+  let worstErrorRate = 0;
   scenario.strategies.forEach((strategy, i) => {
     const series = seriesOf(strategy);
     if (series === undefined) return;
@@ -102,6 +108,9 @@ function renderFunctionPanel(
     const emphasis = strategy.name === OWN_STRATEGY;
     const latency = series.minutes.map((m) => ({ x: m.minute, y: latencyOf(m) }));
     latencyLines.push({ name: strategy.name, color, emphasis, points: downsampleMax(latency) });
+    const errors = series.minutes.map((m) => ({ x: m.minute, y: finite(m.errorRatePercent) }));
+    for (const m of series.minutes) worstErrorRate = Math.max(worstErrorRate, m.errorRatePercent);
+    errorLines.push({ name: strategy.name, color, emphasis, points: downsampleMax(errors) });
     const pc = series.minutes.map((m) => ({ x: m.minute, y: finite(m.provisionedConcurrency) }));
     const offsetPx = (i - (scenario.strategies.length - 1) / 2) * -STEP_SPREAD_PX;
     pcLines.push({ name: strategy.name, color, emphasis, step: true, offsetPx, points: downsampleSteps(pc) });
@@ -155,6 +164,25 @@ function renderFunctionPanel(
       rules: [{ y: sloMillis, label: `${sloText}` }],
       lanes,
     }),
+    // Failures are plotted where they come near their objective (an error-driven fault).
+    worstErrorRate > ERROR_PANEL_SHARE_OF_SLO * fn.slo.sloErrorRatePercent
+      ? [
+          `<h4>Failures (%) vs SLO errors ≤ ${escapeXml(String(fn.slo.sloErrorRatePercent))} % — ${escapeXml(fn.target)}</h4>`,
+          '<p class="caption">Errors and throttles over all requests, per minute: what callers see fail.</p>',
+          renderPlot({
+            label: `Failures vs SLO, ${fn.target}`,
+            durationMinutes: scenario.durationMinutes,
+            plotHeightPx: 150,
+            lines: errorLines,
+            formatY: (v) => String(Math.round(v * 10) / 10),
+            yCap: fn.slo.sloErrorRatePercent * ERROR_CAP_SLO_MULTIPLE,
+            clipNote: (top, max) => `↑ cut at ${top} % (peak ${Math.round(max * 10) / 10} %)`,
+            bands,
+            rules: [{ y: fn.slo.sloErrorRatePercent, label: `SLO errors ≤ ${fn.slo.sloErrorRatePercent} %` }],
+            lanes,
+          }),
+        ].join('')
+      : '',
     `<h4>Provisioned concurrency — ${escapeXml(fn.target)}</h4>`,
     '<p class="caption">Configured at the end of each minute. Lines are offset by a pixel or two so equal levels stay visible.</p>',
     renderPlot({

@@ -203,6 +203,28 @@ describe('HTML report: structure', () => {
     expect(html).toContain('Latency p99 (ms) vs SLO p99 ≤ 700 ms — api-b');
   });
 
+  it('adds a failures panel, with its own SLO line, only where failures came near their objective', () => {
+    const base = buildResult().scenarios[0] as ScenarioBench;
+    const failing: ScenarioBench = {
+      ...base,
+      strategies: base.strategies.map((run) => ({
+        ...run,
+        series: run.series.map((f) => ({
+          ...f,
+          sloErrorRatePercent: 1,
+          minutes: f.minutes.map((m) => ({
+            ...m,
+            errorRatePercent: m.minute >= 30 && m.minute < 60 ? 4 : 0.1,
+          })),
+        })),
+      })),
+    };
+    const page = renderReport({ scenarios: [failing], seconds: 1 });
+    expect(count(page, 'Failures (%) vs SLO errors ≤ 1 %')).toBe(1);
+    expect(count(page, '<g class="slo">')).toBe(2);
+    expect(count(html, 'Failures (%)')).toBe(0);
+  });
+
   it('draws a marker per action on a plotted function, false and reverted ones marked differently', () => {
     // 4 in the short scenario, 5 of 6 in the day one (the false action on cron-f is not plotted).
     expect(count(html, '<path class="mark')).toBe(9);
