@@ -15,6 +15,7 @@
  * day are used (a crude daily pattern). The account pre-trains the band on a warm-up simulated
  * before the scenario start, so an alarm is not blind at minute 0.
  */
+import { lowerBound } from '../sorted.js';
 export const TRAINING_WINDOW_MILLIS = 14 * 24 * 3_600_000;
 const DAY_MILLIS = 24 * 3_600_000;
 const SEASONAL_MIN_SPAN_MILLIS = 2 * DAY_MILLIS;
@@ -183,18 +184,6 @@ function binomialSpread(expected: number, sortedDenominators: readonly number[],
   if (!(n > 0)) return 0;
   const p = Math.max(expected / scale, 1 / n);
   return scale * Math.sqrt(p / n);
-}
-
-/** Index of the first element ≥ `value` in an ascending array. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function insertSorted(sorted: number[], value: number): void {

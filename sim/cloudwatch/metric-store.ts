@@ -1,4 +1,5 @@
 import { Histogram } from '../histogram.js';
+import { lowerBound } from '../sorted.js';
 
 /** A CloudWatch dimension. */
 export interface Dimension {
@@ -130,17 +131,6 @@ function putInto(series: Series, timestampMillis: number, set: StatisticSet): vo
   const ts = series.timestamps;
   if (ts.length === 0 || (ts[ts.length - 1] as number) < bucket) ts.push(bucket);
   else ts.splice(lowerBound(ts, bucket), 0, bucket);
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function cloneSet(set: StatisticSet): StatisticSet {
