@@ -16,6 +16,7 @@
  * before the scenario start, so an alarm is not blind at minute 0.
  */
 import { lowerBound } from '../sorted.js';
+
 export const TRAINING_WINDOW_MILLIS = 14 * 24 * 3_600_000;
 const DAY_MILLIS = 24 * 3_600_000;
 const SEASONAL_MIN_SPAN_MILLIS = 2 * DAY_MILLIS;
