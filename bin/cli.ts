@@ -14,6 +14,7 @@ Commands:
                                  default: sim/scenarios/cold-start-burst.json
                --json            print the machine-readable result only
                --quiet           print the summary without the timeline
+             With --json or --quiet, a run longer than 2 s reports progress on stderr.
   actions    List a target's ledger records (against AWS; uses the default credentials).
                --table NAME      the ledger table (stack output LedgerTableName)
                --target NAME     the compensator's target name
@@ -46,6 +47,9 @@ Commands:
              Evaluates at the end of every period once the export covers the diagnosis window
              (the earliest an alarm or review could have started the loop). Exit code 2 on bad input.
   help       Show this help.
+
+The benchmark (every scenario under every strategy, tables, --json, --report FILE.html) is
+\`npm run bench\`; \`npm run bench -- --help\` lists its options.
 `;
 
 const { positionals, values } = parseArgs({

@@ -29,6 +29,7 @@ export interface BacktestArgs {
   readonly policyFile?: string | undefined;
   /** Provisioned concurrency at the start of the export. @default the policy's minimum (0 without bounds) */
   readonly provisionedConcurrency?: number | undefined;
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 export async function runBacktest(args: BacktestArgs): Promise<BacktestReport> {
@@ -51,6 +52,7 @@ export async function runBacktest(args: BacktestArgs): Promise<BacktestReport> {
   };
   const result = replay(exp.window, policy, {
     initialProvisionedConcurrency: initialState.provisionedConcurrency,
+    ...(args.onProgress ? { onProgress: args.onProgress } : {}),
   });
   const signals = SIGNAL_NAMES.filter((n) => (exp.window[n]?.length ?? 0) > 0);
   return {

@@ -35,6 +35,8 @@ export interface ReplayOptions {
   readonly initialFlags?: Readonly<Record<string, boolean>>;
   /** @default - the diagnosis defaults the Detect handler uses */
   readonly diagnosisOptions?: DiagnosisOptions;
+  /** Called after each evaluation with the evaluations done and their total. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** One would-be action, or one run of consecutive evaluations held by the same rule for the same kind. */
@@ -110,8 +112,10 @@ export function replay(window: SignalWindow, policy: TargetPolicy, options: Repl
   let evaluations = 0;
   let diagnosed = 0;
 
+  const total = Math.floor((endMs - firstMs) / periodMs) + 1;
   for (let nowMs = firstMs; nowMs <= endMs; nowMs += periodMs) {
     evaluations++;
+    options.onProgress?.(evaluations, total);
     const historyStartMs = nowMs - historyMs;
     const lastAction = actionTimes.at(-1);
     const diagnosis = diagnose(

@@ -68,12 +68,15 @@ async function backtest(options: CliOptions): Promise<number> {
   if (pc !== undefined && !/^\d+$/.test(pc)) {
     throw new UsageError(`--provisioned-concurrency must be a whole number >= 0; got ${pc}`);
   }
+  const progress = createProgress({ label: 'backtest' });
   const report = await runBacktest({
     metrics: options.metrics,
     target: options.target,
     policyFile: options.policy,
     provisionedConcurrency: pc === undefined ? undefined : Number(pc),
+    onProgress: (done, total) => progress.update(done, total, 'evaluations'),
   });
+  progress.finish();
   process.stdout.write(options.json ? `${JSON.stringify(backtestJson(report))}\n` : formatBacktest(report));
   return 0;
 }
