@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,39 @@ function issuesOf(data: unknown): { path: string; reason: string }[] {
 }
 
 describe('Scenario files', () => {
+  const shipped = readdirSync(new URL('../../sim/scenarios/', import.meta.url)).filter((f) =>
+    f.endsWith('.json'),
+  );
+
+  it('ships the benchmark scenarios the issue names, each valid against the schema', async () => {
+    expect(shipped.map((f) => f.replace(/\.json$/, '')).sort()).toEqual([
+      'cold-start-burst',
+      'config-change-error-drift',
+      'dependency-slowdown',
+      'mixed-day',
+      'noisy-day',
+      'over-provisioned-night',
+      'retry-amplification',
+      'slow-dependency-drift',
+    ]);
+    for (const file of shipped) {
+      const scenario = await loadScenario(new URL(`../../sim/scenarios/${file}`, import.meta.url));
+      expect(`${scenario.name}.json`).toBe(file);
+      // Every function states its SLO, and every fault when it starts and ends.
+      for (const fn of scenario.functions) expect(fn.slo ?? fn.compensator?.slo, fn.target).toBeDefined();
+      for (const fault of scenario.faults ?? []) expect(fault.endMinute).toBeGreaterThan(fault.startMinute);
+    }
+  });
+
+  it('has a 24-hour day of ten functions and a day without any fault', async () => {
+    const mixed = await loadScenario(new URL('../../sim/scenarios/mixed-day.json', import.meta.url));
+    expect(mixed.durationMinutes).toBe(1440);
+    expect(mixed.functions).toHaveLength(10);
+    const noisy = await loadScenario(new URL('../../sim/scenarios/noisy-day.json', import.meta.url));
+    expect(noisy.faults ?? []).toHaveLength(0);
+    expect(noisy.functions[0]?.traffic.randomBursts).toBeDefined();
+  });
+
   it('loads the default scenario', async () => {
     const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
     expect(scenario.name).toBe('cold-start-burst');
