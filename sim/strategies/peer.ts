@@ -1,4 +1,5 @@
 import type { SimulatedAccount } from '../account.js';
+import { SimError } from '../errors.js';
 import type { Scenario } from '../scenario-types.js';
 
 /** An actuation a peer made, as it would show in CloudTrail. */
@@ -33,7 +34,11 @@ export async function runPeer(
   account: SimulatedAccount,
   onProgress?: (minutesDone: number, minutesTotal: number) => void,
 ): Promise<SimulatedAccount> {
-  if (account.scenario !== scenario) throw new Error('runPeer: the account was built for another scenario');
+  if (account.scenario !== scenario) {
+    throw new SimError(
+      `runPeer: the account was built for scenario ${account.scenario.name}, not ${scenario.name}`,
+    );
+  }
   peer.attach(account);
   for (let t = account.startMillis + MINUTE; t <= account.endMillis; t += MINUTE) {
     account.advanceTo(t);
