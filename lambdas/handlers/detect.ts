@@ -23,14 +23,16 @@ export function createDetectHandler(deps: LoopDeps) {
     // and evidence) is read only when they find a deviation — most reviews find none.
     const windowStart = end - policy.detection.windowMinutes * 60_000;
     const recent = await deps.metrics.readSignals(policy, windowStart, end);
+    // A record names the window it read: the short one when that was all.
+    const short = { ...frame, windowStart: new Date(windowStart).toISOString() };
     if (countDataPoints(recent) === 0) {
-      return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...frame };
+      return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...short };
     }
     const actions = await deps.ledger.recentActionTimes(policy.target, start);
     const since = actions.at(-1);
     const rules = diagnoseRules(recent, policy, undefined, since);
     if (rules.kind === 'none')
-      return { actionable: false, reason: 'no-deviation', diagnosis: rules, ...frame };
+      return { actionable: false, reason: 'no-deviation', diagnosis: rules, ...short };
     const history = await deps.metrics.readSignals(policy, start, end);
     const diagnosis = diagnose(history, policy, undefined, since);
     const actionable = diagnosis.kind !== 'none';

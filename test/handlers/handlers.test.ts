@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambdas/core/errors.js';
-import type { Decision, WorkflowState } from '../../lambdas/core/types.js';
+import type { Decision, Detection, WorkflowState } from '../../lambdas/core/types.js';
 import { createAdjustProvisionedConcurrencyHandler } from '../../lambdas/handlers/adjust-provisioned-concurrency.js';
 import { createRecordHandler } from '../../lambdas/handlers/record.js';
 import { createRevertHandler } from '../../lambdas/handlers/revert.js';
@@ -290,5 +290,36 @@ describe('Handlers: record', () => {
     await createRecordHandler(loop.deps)(state('lease-holder'));
     expect(await loop.deps.ledger.acquireLease('orders', 'someone-else', now, 60_000)).toBe(true);
     await loop.deps.ledger.releaseLease('orders', 'someone-else');
+  });
+});
+
+describe('Handlers: detect reads the long history only for a deviation', () => {
+  it('reads the rules window alone when nothing deviates, and says so in the record frame', async () => {
+    const detect = HANDLER_FACTORIES.detect(loop.deps);
+    const before = loop.account.calls.filter((c) => c.commandName === 'GetMetricData').length;
+
+    const detection = (await detect(state('quiet-detect'))) as Detection;
+
+    const reads = loop.account.calls.filter((c) => c.commandName === 'GetMetricData').slice(before);
+    expect(detection).toMatchObject({ actionable: false, reason: 'no-deviation' });
+    expect(reads).toHaveLength(1);
+    const span = Date.parse(detection.windowEnd) - Date.parse(detection.windowStart);
+    expect(span).toBe(30 * 60_000);
+    expect(Object.keys(detection.diagnosis.evidence).some((k) => k.startsWith('anomalyScore'))).toBe(false);
+  });
+
+  it('reads six hours and scores the detector when the rules see a burst of cold starts', async () => {
+    // The default scenario's first burst (minute 10) breaks p99 with cold starts in a traffic surge.
+    await loop.advanceTo(Date.parse(loop.scenario.start) + 12 * 60_000, { deliver: false });
+    const detect = HANDLER_FACTORIES.detect(loop.deps);
+    const before = loop.account.calls.filter((c) => c.commandName === 'GetMetricData').length;
+
+    const detection = (await detect(state('burst-detect'))) as Detection;
+
+    const reads = loop.account.calls.filter((c) => c.commandName === 'GetMetricData').slice(before);
+    expect(detection).toMatchObject({ actionable: true, diagnosis: { kind: 'cold-start-pressure' } });
+    expect(reads).toHaveLength(2);
+    expect(Date.parse(detection.windowEnd) - Date.parse(detection.windowStart)).toBe(360 * 60_000);
+    expect(detection.diagnosis.evidence.anomalyScoreP99).toBeGreaterThanOrEqual(0);
   });
 });
