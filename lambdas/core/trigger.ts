@@ -36,6 +36,7 @@ export function parseAlarmEvent(event: unknown, alarmPrefix: string): AlarmTrigg
   const value = requireOneOf(state.value, ['ALARM', 'OK', 'INSUFFICIENT_DATA'], 'event.detail.state.value');
   const at = requireIsoTime(state.timestamp ?? e.time, 'event.detail.state.timestamp');
   const id = typeof e.id === 'string' ? e.id : `${alarmName}/${at}`;
+  const dataUntil = evaluatedDataUntil(state.reasonData);
   return {
     target,
     trigger: {
@@ -45,9 +46,31 @@ export function parseAlarmEvent(event: unknown, alarmPrefix: string): AlarmTrigg
       state: value,
       reason: typeof state.reason === 'string' ? state.reason.slice(0, 500) : '',
       at: new Date(at).toISOString(),
+      ...(dataUntil === null ? {} : { dataUntil: new Date(dataUntil).toISOString() }),
     },
     executionName: executionName(target, signal, at, id),
   };
+}
+
+/**
+ * The end of the newest period an alarm evaluated, from its `reasonData` (a JSON string with
+ * `period` and `evaluatedDatapoints[].timestamp`, as CloudWatch writes it), or null when the
+ * event does not say. Only informative: a missing or malformed `reasonData` is not an error.
+ */
+function evaluatedDataUntil(reasonData: unknown): number | null {
+  if (typeof reasonData !== 'string') return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(reasonData);
+  } catch {
+    return null;
+  }
+  if (!isRecord(data) || typeof data.period !== 'number' || !(data.period > 0)) return null;
+  const points = Array.isArray(data.evaluatedDatapoints) ? data.evaluatedDatapoints : [];
+  const starts = points
+    .map((p) => (isRecord(p) && typeof p.timestamp === 'string' ? Date.parse(p.timestamp) : Number.NaN))
+    .filter((t) => Number.isFinite(t));
+  return starts.length === 0 ? null : Math.max(...starts) + data.period * 1000;
 }
 
 /** True for an EventBridge "Scheduled Event" (the review schedule). */

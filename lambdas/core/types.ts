@@ -185,6 +185,11 @@ export interface Trigger {
   readonly state?: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
   readonly reason?: string;
   readonly at: string;
+  /**
+   * For an alarm: the end of the newest period the alarm evaluated (its `reasonData`). That data
+   * was in CloudWatch when the alarm fired, so Detect reads through it whatever its metric lag.
+   */
+  readonly dataUntil?: string;
 }
 
 export interface ExecutionRef {

@@ -22,6 +22,7 @@ export function parseWorkflowState(input: unknown, needs: readonly Part[] = []):
   const trigger = requireRecord(state.trigger, 'event.trigger');
   requireOneOf(trigger.source, ['alarm', 'manual', 'schedule'], 'event.trigger.source');
   requireIsoTime(trigger.at, 'event.trigger.at');
+  if (trigger.dataUntil !== undefined) requireIsoTime(trigger.dataUntil, 'event.trigger.dataUntil');
   const execution = requireRecord(state.execution, 'event.execution');
   requireString(execution.id, 'event.execution.id');
   requireString(execution.name, 'event.execution.name');

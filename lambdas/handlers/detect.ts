@@ -9,7 +9,7 @@ export function createDetectHandler(deps: LoopDeps) {
   return withMiddleware('Detect micromotion', deps, async (event): Promise<Detection> => {
     const state = parseWorkflowState(event);
     const { policy, version } = await deps.policies.get(state.target);
-    const end = metricWindowEndMs(deps, policy.detection.periodSeconds);
+    const end = metricWindowEndMs(deps, policy.detection.periodSeconds, state.trigger.dataUntil);
     const start = end - policy.detection.historyMinutes * 60_000;
     const frame = {
       windowStart: new Date(start).toISOString(),

@@ -89,7 +89,13 @@ export function lambdaEntry<T>(factory: (deps: LoopDeps) => Handler<T>): Handler
  * End (epoch ms, exclusive) of the newest complete metric period Detect and Verify may read:
  * now minus the metric lag, down to a period boundary.
  */
-export function metricWindowEndMs(deps: LoopDeps, periodSeconds: number): number {
+export function metricWindowEndMs(deps: LoopDeps, periodSeconds: number, dataUntil?: string): number {
   const periodMs = periodSeconds * 1000;
-  return Math.floor((deps.clock.now() - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
+  const now = deps.clock.now();
+  const lagged = Math.floor((now - deps.config.metricLagSeconds * 1000) / periodMs) * periodMs;
+  // An alarm already saw data up to `dataUntil`: it is ingested, whatever the usual lag.
+  const seen = dataUntil === undefined ? Number.NaN : Math.floor(Date.parse(dataUntil) / periodMs) * periodMs;
+  return Number.isFinite(seen)
+    ? Math.max(lagged, Math.min(seen, Math.floor(now / periodMs) * periodMs))
+    : lagged;
 }

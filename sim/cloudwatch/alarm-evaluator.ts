@@ -129,6 +129,11 @@ export class SimulatedAlarm {
         startDate: formatTimestamp(rangeStart),
         period: this.spec.metric.periodSeconds,
         recentDatapoints: datapoints.filter((d) => d.value !== null).map((d) => d.value),
+        // As CloudWatch reports the datapoints it judged (newest first), with their period starts.
+        evaluatedDatapoints: datapoints
+          .filter((d) => d.value !== null)
+          .reverse()
+          .map((d) => ({ timestamp: formatTimestamp(d.t), value: d.value })),
         ...(band ? { recentLowerThresholds: [band.lower], recentUpperThresholds: [band.upper] } : {}),
         ...(this.spec.threshold.kind === 'static' ? { threshold: this.spec.threshold.value } : {}),
       }),

@@ -41,6 +41,12 @@ export interface LocalLoopOptions {
   readonly onMinute?: (minuteStartMs: number) => void;
   /** Structured log lines of the handlers; dropped by default. */
   readonly onHandlerLog?: (entry: Record<string, unknown>) => void;
+  /**
+   * The control plane's metric lag. The simulated CloudWatch has no ingestion delay, so the
+   * local default is 0; set the deployed value (120) to see how the loop copes with it.
+   * @default 0
+   */
+  readonly metricLagSeconds?: number;
 }
 
 export interface AlarmEventLike {
@@ -111,7 +117,12 @@ export class LocalLoop {
   }
 
   static async create(scenario: Scenario, options: LocalLoopOptions = {}): Promise<LocalLoop> {
-    const synth = localSynth(compensatorSpecs(scenario), { ledgerTableName: LEDGER_TABLE });
+    const synth = localSynth(compensatorSpecs(scenario), {
+      ledgerTableName: LEDGER_TABLE,
+      ...(options.metricLagSeconds === undefined
+        ? {}
+        : { controlPlane: { metricLagSeconds: options.metricLagSeconds } }),
+    });
     const clock = new SimClock(scenarioStartMillis(scenario));
     const account = new SimulatedAccount(scenario, { clock, alarms: parseAlarmSpecs(synth.alarms) });
     // Registered as the Compensators' SSM parameters would be.

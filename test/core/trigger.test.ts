@@ -49,6 +49,37 @@ describe('Trigger: parseAlarmEvent', () => {
     expect(parsed.executionName).toMatch(/^checkout-api-p95-20240501T120000-[0-9a-f]{6}$/);
   });
 
+  it('records how far the alarm saw data, from the evaluated datapoints of its reasonData', () => {
+    const reasonData = JSON.stringify({
+      version: '1.0',
+      queryDate: '2024-05-01T12:00:00.123+0000',
+      startDate: '2024-05-01T11:57:00.000+0000',
+      period: 60,
+      recentDatapoints: [310, 320],
+      evaluatedDatapoints: [
+        { timestamp: '2024-05-01T11:58:00.000+0000', value: 320 },
+        { timestamp: '2024-05-01T11:57:00.000+0000', value: 310 },
+      ],
+    });
+    const parsed = parseAlarmEvent(alarmEvent({}, {}, { reasonData }), PREFIX);
+
+    // The newest period judged starts 11:58; its data reaches 11:59.
+    expect(parsed.trigger.dataUntil).toBe('2024-05-01T11:59:00.000Z');
+  });
+
+  it('leaves dataUntil out when reasonData is missing, malformed or has no timestamps', () => {
+    for (const reasonData of [
+      undefined,
+      '{not json',
+      JSON.stringify({ period: 60 }),
+      JSON.stringify({ evaluatedDatapoints: [{ timestamp: '2024-05-01T11:58:00Z' }] }),
+    ]) {
+      expect(parseAlarmEvent(alarmEvent({}, {}, { reasonData }), PREFIX).trigger).not.toHaveProperty(
+        'dataUntil',
+      );
+    }
+  });
+
   it('reads an INSUFFICIENT_DATA state change', () => {
     const parsed = parseAlarmEvent(alarmEvent({}, {}, { value: 'INSUFFICIENT_DATA' }), PREFIX);
 

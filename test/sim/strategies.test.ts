@@ -79,7 +79,7 @@ describe('Peer: runPeer', () => {
   it('rejects an account built for another scenario', async () => {
     const scenario = scenarioOf();
     await expect(runPeer(scenario, noCompensation(), new SimulatedAccount(scenarioOf()))).rejects.toThrow(
-      /another scenario/,
+      /built for scenario inline, not inline/,
     );
   });
 });
