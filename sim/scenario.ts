@@ -141,6 +141,12 @@ function crossFieldIssues(scenario: Scenario): ScenarioIssue[] {
       }
     });
     const pc = fn.compensator?.provisionedConcurrency;
+    if (fn.compensator && !pc && (fn.compensator.flags ?? []).length === 0) {
+      issues.push({
+        path: `${at}.compensator`,
+        reason: 'needs an actuator: provisionedConcurrency bounds, at least one flag, or both',
+      });
+    }
     if (pc && pc.min > pc.max) {
       issues.push({
         path: `${at}.compensator.provisionedConcurrency.min`,

@@ -1,11 +1,14 @@
 import type { ScenarioBench, StrategyRun } from './types.js';
 
+/** A latency, or a dash when there was no invocation to measure. */
+const millis = (value: number): string => (Number.isFinite(value) ? value.toFixed(0) : '—');
+
 const COLUMNS: readonly { header: string; cell: (r: StrategyRun) => string }[] = [
   { header: 'strategy', cell: (r) => (r.name === 'micromotion' ? `${r.name} *` : r.name) },
   { header: 'budget %', cell: (r) => r.errorBudgetBurnedPercent.toFixed(0) },
   { header: 'SLO min', cell: (r) => String(r.sloMinutesBreached) },
-  { header: 'p95 ms', cell: (r) => r.p95Millis.toFixed(0) },
-  { header: 'p99 ms', cell: (r) => r.p99Millis.toFixed(0) },
+  { header: 'p95 ms', cell: (r) => millis(r.p95Millis) },
+  { header: 'p99 ms', cell: (r) => millis(r.p99Millis) },
   { header: 'cost $', cell: (r) => r.costUsd.toFixed(3) },
   { header: 'actions', cell: (r) => String(r.actions) },
   { header: 'reverted', cell: (r) => String(r.actionsReverted) },

@@ -394,6 +394,14 @@ function scenarioBench(strategies: readonly StrategyRun[]): ScenarioBench {
 describe('Bench table', () => {
   const cells = (line: string): string[] => line.trim().split(/ {2,}/);
 
+  it('shows — for latency percentiles when the function had no invocations', () => {
+    const table = formatScenarioTable(
+      scenarioBench([strategyRun('none', { p95Millis: Number.NaN, p99Millis: Number.NaN })]),
+    );
+    const row = cells(table.split('\n')[3] as string);
+    expect(row.slice(0, 5)).toEqual(['none', expect.any(String), expect.any(String), '—', '—']);
+  });
+
   it('shows — for a null onset or recovery and marks micromotion', () => {
     const table = formatScenarioTable(
       scenarioBench([

@@ -46,6 +46,19 @@ describe('Scenario files', () => {
     }
   });
 
+  it('rejects a compensator with nothing to actuate before anything runs', () => {
+    const data = defaultScenarioData();
+    const fn = (data.functions as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const compensator = fn.compensator as Record<string, unknown>;
+    delete compensator.provisionedConcurrency;
+    delete compensator.flags;
+
+    expect(issuesOf(data)).toContainEqual({
+      path: 'functions[0].compensator',
+      reason: 'needs an actuator: provisionedConcurrency bounds, at least one flag, or both',
+    });
+  });
+
   it('has a 24-hour day of ten functions and a day without any fault', async () => {
     const mixed = await loadScenario(new URL('../../sim/scenarios/mixed-day.json', import.meta.url));
     expect(mixed.durationMinutes).toBe(1440);
