@@ -33,6 +33,8 @@ Options:
                      (static-rollback runs only where a scenario changes a flag)
   --json             print {"scenarios":[...],"seconds":n} instead of the tables
   --report FILE.html also write a self-contained HTML report with plots
+  --seeds N          run each scenario with N seeds (its own and the next ones), named
+                     <scenario>@<seed>: how much a figure owes to one seed
   --quiet            no progress on stderr
   -h, --help         this help`;
 
@@ -47,6 +49,8 @@ export interface BenchOptions {
   readonly report: string | undefined;
   readonly quiet: boolean;
   readonly help: boolean;
+  /** Runs of each scenario, with seeds seed, seed + 1, …; more than one names them `<name>@<seed>`. */
+  readonly seeds: number;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -56,6 +60,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let quiet = false;
   let help = false;
   let report: string | undefined;
+  let seeds = 1;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
@@ -73,7 +78,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         throw new BenchUsageError(`--report must name an .html file; got ${report}`);
     } else if (flag === '--json') json = true;
     else if (flag === '--quiet') quiet = true;
-    else if (flag === '--help' || flag === '-h') help = true;
+    else if (flag === '--seeds') {
+      const text = value();
+      seeds = Number(text);
+      if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) {
+        throw new BenchUsageError(`--seeds must be a whole number from 1 to 50; got ${text}`);
+      }
+    } else if (flag === '--help' || flag === '-h') help = true;
     else throw new BenchUsageError(`unknown option "${arg}"; see --help`);
   }
   return {
@@ -89,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     report,
     quiet,
     help,
+    seeds,
   };
 }
 
@@ -132,6 +144,18 @@ export async function runBench(
   return { scenarios: out, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }
 
+/**
+ * The scenario run with `count` seeds (its own, then the next ones): how much a figure owes to
+ * one seed's luck. One seed keeps the scenario as it is.
+ */
+export function withSeeds(scenario: Scenario, count: number): Scenario[] {
+  if (count <= 1) return [scenario];
+  return Array.from({ length: count }, (_, i) => {
+    const seed = (scenario.seed + i) % 4294967296;
+    return { ...scenario, seed, name: `${scenario.name}@${seed}` };
+  });
+}
+
 /** The `--json` shape: the summary fields, no series. */
 export function jsonSummary(result: BenchResult): unknown {
   return {
@@ -154,7 +178,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // Every scenario is validated before anything runs.
   const scenarios: Scenario[] = [];
-  for (const file of options.scenarios) scenarios.push(await loadScenario(file));
+  for (const file of options.scenarios) scenarios.push(...withSeeds(await loadScenario(file), options.seeds));
   const progress = options.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   const result = await runBench(scenarios, options.strategies, progress);
   if (options.report) {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonSummary, runBench } from '../../bench/sim/run.js';
+import { jsonSummary, parseBenchArgs, runBench, withSeeds } from '../../bench/sim/run.js';
 import { strategyApplies } from '../../bench/sim/strategies.js';
 import { formatScenarioTable, versusBestPeer } from '../../bench/sim/table.js';
 import {
@@ -492,5 +492,25 @@ describe('Bench table', () => {
   it('has no comparison without micromotion or without a peer', () => {
     expect(versusBestPeer(scenarioBench([strategyRun('none')]))).toBeNull();
     expect(versusBestPeer(scenarioBench([strategyRun('micromotion')]))).toBeNull();
+  });
+});
+
+describe('Bench seeds', () => {
+  it('runs a scenario with its own seed and the next ones, each named for its seed', () => {
+    const scenario = { name: 'burst', seed: 7 } as Scenario;
+    expect(withSeeds(scenario, 1)).toEqual([scenario]);
+    expect(withSeeds(scenario, 3).map((s) => [s.name, s.seed])).toEqual([
+      ['burst@7', 7],
+      ['burst@8', 8],
+      ['burst@9', 9],
+    ]);
+  });
+
+  it('takes --seeds from 1 to 50 and rejects anything else', () => {
+    expect(parseBenchArgs(['--seeds', '4']).seeds).toBe(4);
+    expect(parseBenchArgs([]).seeds).toBe(1);
+    for (const bad of ['0', '51', '2.5', 'many']) {
+      expect(() => parseBenchArgs(['--seeds', bad])).toThrow(/--seeds must be a whole number from 1 to 50/);
+    }
   });
 });
