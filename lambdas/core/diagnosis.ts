@@ -102,6 +102,8 @@ export function diagnose(
  * persistence as `diagnose`, without the detector's scores (they need the long history).
  * `diagnose` can only differ from it in confidence and evidence, and only when this finds a
  * deviation — so a caller may read the short window first and the long history only then.
+ * A later `evidenceSinceMs` can only take evidence away: when the rules find nothing with
+ * none, they find nothing with any (so the caller need not look up the last action first).
  */
 export function diagnoseRules(
   history: SignalWindow,
@@ -271,7 +273,9 @@ function readRecurringColdStarts(
       ? ((everyStart.at(-1) as SeriesPoint).t - (everyStart.at(-2) as SeriesPoint).t) / 1000
       : null;
   const hits = allHits.filter((p) => p.t >= evidenceSinceMs);
-  const starts = burstStarts(hits);
+  // Bursts that began since the last action: one that began before it was already acted on.
+  // (So a later cut-off can only remove bursts, never turn the tail of an old one into a new one.)
+  const starts = everyStart.filter((p) => p.t >= evidenceSinceMs);
   const bursts = starts.length;
   // A burst that arrived with a traffic surge (its first period ≥ 1.5× the median traffic) is
   // already the pattern: the surge brought the cold starts. Verification keeps the change only

@@ -28,6 +28,10 @@ export function createDetectHandler(deps: LoopDeps) {
     if (countDataPoints(recent) === 0) {
       return { actionable: false, reason: 'insufficient-data', diagnosis: NO_DIAGNOSIS, ...short };
     }
+    // Without a cut-off the rules see the most evidence: nothing there, nothing at all.
+    const unbounded = diagnoseRules(recent, policy);
+    if (unbounded.kind === 'none')
+      return { actionable: false, reason: 'no-deviation', diagnosis: unbounded, ...short };
     const actions = await deps.ledger.recentActionTimes(policy.target, start);
     const since = actions.at(-1);
     const rules = diagnoseRules(recent, policy, undefined, since);

@@ -143,6 +143,24 @@ describe('Diagnosis: cold-start pressure', () => {
     expect(diagnosis.confidence).toBeGreaterThanOrEqual(0.6);
   });
 
+  it('never turns the tail of a burst that began before the last action into a new burst', () => {
+    // One burst over periods 23–24; traffic peaks only in its second period.
+    const p99 = flat(300);
+    const cold = flat(0);
+    const invocations = flat(1000);
+    for (const i of [23, 24]) {
+      p99[i] = 1600;
+      cold[i] = 60;
+    }
+    invocations[24] = 6000;
+    const window = stableWindow({ p99DurationMillis: p99, coldStarts: cold, invocations });
+    const policy = makePolicy({ slo: { p95Millis: 300, p99Millis: 1000, errorRatePercent: 2 } });
+
+    expect(diagnoseRules(window, policy).kind).toBe('none');
+    // An action between the two periods: the later cut-off takes evidence away, never adds it.
+    expect(diagnoseRules(window, policy, undefined, T0 + 24 * PERIOD_MS).kind).toBe('none');
+  });
+
   it('finds no pattern in a single cold burst at steady traffic', () => {
     const p99 = flat(300);
     const cold = flat(0);
