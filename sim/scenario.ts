@@ -111,12 +111,20 @@ function schemaIssues(errors: readonly ErrorObject[]): ScenarioIssue[] {
 function crossFieldIssues(scenario: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const targets = new Map<string, number>();
+  const functionNames = new Map<string, number>();
   scenario.functions.forEach((fn, i) => {
     const at = `functions[${i}]`;
     if (targets.has(fn.target)) {
       issues.push({ path: `${at}.target`, reason: `duplicates functions[${targets.get(fn.target)}].target` });
     }
     targets.set(fn.target, i);
+    if (functionNames.has(fn.functionName)) {
+      issues.push({
+        path: `${at}.functionName`,
+        reason: `duplicates functions[${functionNames.get(fn.functionName)}].functionName (one function, one entry)`,
+      });
+    }
+    functionNames.set(fn.functionName, i);
     if (fn.coldStartMillis.p95 < fn.coldStartMillis.median) {
       issues.push({ path: `${at}.coldStartMillis.p95`, reason: 'must be at least coldStartMillis.median' });
     }

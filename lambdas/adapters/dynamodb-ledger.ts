@@ -23,6 +23,19 @@ import { errorName, rethrowTransient } from './aws-errors.js';
  * | the per-target kill switch | `target#<t>` | `control` |
  * | the global kill switch | `control` | `global` |
  */
+/**
+ * `value` with every NaN or ±Infinity replaced by null. DynamoDB has no such numbers and the
+ * marshaller refuses them; a record must never fail for a value that only says "not measured".
+ */
+export function finiteNumbers(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map(finiteNumbers);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, finiteNumbers(v)]));
+  }
+  return value;
+}
+
 /** Action-time items outlive every look-back that reads them (cooldown, hourly budget, six hours of evidence). */
 const ACTION_TIME_RETENTION_SECONDS = 7 * 86_400;
 
@@ -236,7 +249,7 @@ export class DynamoDbLedger implements LedgerPort {
           Item: {
             ...pending,
             ...key,
-            ...record,
+            ...(finiteNumbers(record) as LedgerRecord),
             status: 'recorded',
             expiresAt: expiresAtSeconds,
           },

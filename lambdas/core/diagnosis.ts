@@ -152,10 +152,17 @@ function diagnoseWindow(
   const evidence: Record<string, number> = {
     sloP95Millis: policy.slo.p95Millis,
     sloErrorRatePercent: policy.slo.errorRatePercent,
+    // A reading without three baseline periods takes its objective as the baseline: for p99
+    // that may be none (Infinity), which is no evidence to keep.
     ...(latency
-      ? { p95RecentMillis: round(latency.recent), p95BaselineMillis: round(latency.baseline) }
+      ? {
+          ...finite('p95RecentMillis', latency.recent),
+          ...finite('p95BaselineMillis', latency.baseline),
+        }
       : {}),
-    ...(tail ? { p99RecentMillis: round(tail.recent), p99BaselineMillis: round(tail.baseline) } : {}),
+    ...(tail
+      ? { ...finite('p99RecentMillis', tail.recent), ...finite('p99BaselineMillis', tail.baseline) }
+      : {}),
     ...(errorRate
       ? {
           errorRateRecentPercent: round(errorRate.recent),

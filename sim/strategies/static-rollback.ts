@@ -68,12 +68,17 @@ export function staticRollback(): Peer {
         const active = await activeDeployment(account, fn);
         if (active === null) continue;
         const ids = appConfigIdsFor(fn.target);
-        await account.handle('AppConfig', 'StopDeployment', {
-          ApplicationId: ids.applicationId,
-          EnvironmentId: ids.environmentId,
-          DeploymentNumber: active,
-          AllowRevert: true,
-        });
+        try {
+          await account.handle('AppConfig', 'StopDeployment', {
+            ApplicationId: ids.applicationId,
+            EnvironmentId: ids.environmentId,
+            DeploymentNumber: active,
+            AllowRevert: true,
+          });
+        } catch {
+          // The deployment completed or was stopped meanwhile: nothing to roll back.
+          continue;
+        }
         actions.push({
           atMillis: nowMillis,
           target: fn.target,

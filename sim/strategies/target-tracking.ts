@@ -112,11 +112,17 @@ export function targetTracking(): Peer {
         const wanted = Math.ceil((current * utilization) / TARGET_TRACKING.targetValue);
         const desired = Math.min(t.max, Math.max(t.min, Math.max(1, wanted)));
         if ((high && desired <= current) || (low && desired >= current)) continue;
-        await account.handle('Lambda', 'PutProvisionedConcurrencyConfig', {
-          FunctionName: t.fn.functionName,
-          Qualifier: t.fn.aliasName,
-          ProvisionedConcurrentExecutions: desired,
-        });
+        try {
+          await account.handle('Lambda', 'PutProvisionedConcurrencyConfig', {
+            FunctionName: t.fn.functionName,
+            Qualifier: t.fn.aliasName,
+            ProvisionedConcurrentExecutions: desired,
+          });
+        } catch {
+          // Application Auto Scaling records a failed scaling activity (e.g. above the reserved
+          // concurrency) and tries again at the next evaluation; nothing changed.
+          continue;
+        }
         actions.push({
           atMillis: nowMillis,
           target: t.fn.target,

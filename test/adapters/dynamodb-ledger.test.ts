@@ -100,6 +100,23 @@ describe('Ledger: actions and records', () => {
     expect(records.filter((r) => r.executionName === 'once')).toHaveLength(1);
   });
 
+  it('writes a record whose evidence holds NaN or Infinity, storing those as null', async () => {
+    const diagnosis = {
+      kind: 'cold-start-pressure' as const,
+      magnitude: Number.POSITIVE_INFINITY,
+      persistence: 1,
+      confidence: 0.8,
+      evidence: { p99BaselineMillis: Number.POSITIVE_INFINITY, p95RecentMillis: Number.NaN, ok: 3 },
+      summary: 'edge',
+    };
+    expect(await ledger.writeRecord(record('non-finite', { diagnosis }), 123)).toBe('written');
+    const [stored] = (await ledger.listRecords({ target: 'orders' })).filter(
+      (r) => r.executionName === 'non-finite',
+    );
+    expect(stored?.diagnosis?.magnitude).toBeNull();
+    expect(stored?.diagnosis?.evidence).toEqual({ p99BaselineMillis: null, p95RecentMillis: null, ok: 3 });
+  });
+
   it('counts actuations since a time for the budget and cooldown', async () => {
     const k = (n: string) => ({ ...key(n, 'budget'), triggeredAt: new Date(T0).toISOString() });
     await ledger.beginAction({ ...pending('b1'), key: k('b1'), actuatedAtMs: T0 + 10_000 });

@@ -492,6 +492,26 @@ describe('Diagnosis: countDataPoints', () => {
   });
 });
 
+describe('Diagnosis: short windows', () => {
+  it('keeps only finite numbers in the evidence when there is no baseline yet', () => {
+    // Six periods: too few for a baseline; p99 has no objective to stand in for one.
+    const window = {
+      p95DurationMillis: series([100, 100, 100, 100, 100, 100]),
+      p99DurationMillis: series([200, 200, 200, 900, 900, 900]),
+      invocations: series([1000, 1000, 1000, 6000, 6000, 6000]),
+      errors: series([1, 1, 1, 1, 1, 1]),
+      coldStarts: series([0, 0, 0, 30, 30, 30]),
+    };
+
+    const diagnosis = diagnose(window, makePolicy());
+
+    for (const [name, value] of Object.entries(diagnosis.evidence))
+      expect(Number.isFinite(value), name).toBe(true);
+    expect(Number.isFinite(diagnosis.magnitude)).toBe(true);
+    expect(Number.isFinite(diagnosis.confidence)).toBe(true);
+  });
+});
+
 describe('Diagnosis: the rules alone (what Detect reads first)', () => {
   const windows: Record<string, SignalWindow> = {
     quiet: stableWindow(),

@@ -46,6 +46,17 @@ describe('Scenario files', () => {
     }
   });
 
+  it('rejects two entries for one function', () => {
+    const data = defaultScenarioData();
+    const fn = (data.functions as Record<string, unknown>[])[0] as Record<string, unknown>;
+    (data.functions as Record<string, unknown>[]).push({ ...fn, target: 'orders-copy' });
+
+    expect(issuesOf(data)).toContainEqual({
+      path: 'functions[1].functionName',
+      reason: 'duplicates functions[0].functionName (one function, one entry)',
+    });
+  });
+
   it('rejects a compensator with nothing to actuate before anything runs', () => {
     const data = defaultScenarioData();
     const fn = (data.functions as Record<string, unknown>[])[0] as Record<string, unknown>;

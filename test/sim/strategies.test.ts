@@ -101,6 +101,21 @@ describe('Peer: target tracking on provisioned concurrency utilization', () => {
     ).toHaveLength(1);
   });
 
+  it('survives a scaling activity Lambda refuses (above reserved concurrency): nothing changes, no action', async () => {
+    const base = tracked({ pc: 4, rps: 10, bursts: [{ startMinute: 5, endMinute: 30, multiplier: 8 }] });
+    const fn = base.functions[0] as Scenario['functions'][number];
+    const scenario = { ...base, functions: [{ ...fn, reservedConcurrency: 5 }] };
+    const peer = targetTracking();
+    const account = await run(scenario, peer);
+
+    // Scale-outs above 5 are refused (InvalidParameterValueException) and leave PC as it was.
+    expect(account.calls.some((c) => c.commandName === 'PutProvisionedConcurrencyConfig' && c.error)).toBe(
+      true,
+    );
+    expect(peer.actions.every((a) => !/→ ([6-9]|\d\d)/.test(a.detail))).toBe(true);
+    expect(account.fleet('api').provisionedConcurrency.requested).toBeLessThanOrEqual(5);
+  });
+
   it('keeps the new capacity within the maximum of the scalable target', async () => {
     const scenario = tracked({
       pc: 10,
