@@ -210,24 +210,7 @@ export class Compensator extends Construct {
     const bandWidth = props.anomalyBandWidth ?? DEFAULT_ANOMALY_BAND_WIDTH;
     const flags = props.flags ?? [];
 
-    const check = new PropsChecker(id);
-    check.target(target, props.target !== undefined);
-    check.slo(props.slo);
-    if (props.provisionedConcurrency) check.provisionedConcurrency(props.provisionedConcurrency);
-    check.flags(flags);
-    check.guardrails(guardrails);
-    check.detection(detection, guardrails.bakeSeconds, props.controlPlane.metricLagSeconds);
-    check.number(
-      'anomalyBandWidth',
-      bandWidth,
-      { min: 0.5, max: 10 },
-      'Use 2 for a band of ±2 standard deviations.',
-    );
-    if (!props.provisionedConcurrency && flags.length === 0) {
-      throw new Error(
-        `Compensator '${id}': no actuator; got neither provisionedConcurrency nor flags. Give provisionedConcurrency bounds, at least one flag, or both.`,
-      );
-    }
+    checkCompensatorProps(id, props, props.controlPlane.metricLagSeconds);
     this.registerTarget(props.controlPlane, id, target);
     this.target = target;
 
@@ -385,12 +368,66 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** A Compensator prop that breaks its rule: which prop, the rule, the value and the fix. */
+export class CompensatorPropsError extends Error {
+  override name = 'CompensatorPropsError';
+  constructor(
+    readonly id: string,
+    readonly prop: string,
+    readonly rule: string,
+    readonly got: unknown,
+    readonly fix: string,
+  ) {
+    super(`Compensator '${id}': ${prop} ${rule}; got ${JSON.stringify(got)}. ${fix}`);
+  }
+}
+
+/** The props a Compensator checks, as plain data (no alias or control plane needed). */
+export type CheckedCompensatorProps = Omit<CompensatorProps, 'alias' | 'controlPlane'>;
+
+/**
+ * Every check the Compensator makes on its props, with the control plane's metric lag; throws
+ * `CompensatorPropsError` naming the prop, the bad value and the fix. Callable without CDK
+ * constructs (the simulator validates a scenario's compensators with it before running).
+ */
+export function checkCompensatorProps(
+  id: string,
+  props: CheckedCompensatorProps,
+  metricLagSeconds: number,
+): void {
+  const target = props.target ?? toKebabCase(id);
+  const guardrails = { ...DEFAULT_GUARDRAILS, ...definedOnly(props.guardrails ?? {}) };
+  const detection = { ...DEFAULT_DETECTION, ...definedOnly(props.detection ?? {}) };
+  const flags = props.flags ?? [];
+  const check = new PropsChecker(id);
+  check.target(target, props.target !== undefined);
+  check.slo(props.slo);
+  if (props.provisionedConcurrency) check.provisionedConcurrency(props.provisionedConcurrency);
+  check.flags(flags);
+  check.guardrails(guardrails);
+  check.detection(detection, guardrails.bakeSeconds, metricLagSeconds);
+  check.number(
+    'anomalyBandWidth',
+    props.anomalyBandWidth ?? DEFAULT_ANOMALY_BAND_WIDTH,
+    { min: 0.5, max: 10 },
+    'Use 2 for a band of ±2 standard deviations.',
+  );
+  if (!props.provisionedConcurrency && flags.length === 0) {
+    check.fail(
+      'provisionedConcurrency',
+      'or flags must give an actuator (no actuator)',
+      null,
+      'Give provisionedConcurrency bounds, at least one flag, or both.',
+    );
+  }
+}
+
 /** Props checks; every message names the prop, the bad value and the fix. Unresolved tokens are skipped. */
 class PropsChecker {
   constructor(private readonly id: string) {}
 
   fail(prop: string, rule: string, got: unknown, fix: string): never {
-    throw new Error(`Compensator '${this.id}': ${prop} ${rule}; got ${JSON.stringify(got)}. ${fix}`);
+    throw new CompensatorPropsError(this.id, prop, rule, got, fix);
   }
 
   number(

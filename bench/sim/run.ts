@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProgress } from '../../sim/cli/progress.js';
+import { validateCompensators } from '../../sim/loop/validate-compensators.js';
 import { loadScenario } from '../../sim/scenario.js';
 import type { Scenario } from '../../sim/scenario-types.js';
 import { FAULT_GRACE_MINUTES, faultWindows } from './measure.js';
@@ -178,7 +179,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // Every scenario is validated before anything runs.
   const scenarios: Scenario[] = [];
-  for (const file of options.scenarios) scenarios.push(...withSeeds(await loadScenario(file), options.seeds));
+  for (const file of options.scenarios) {
+    const scenario = await loadScenario(file);
+    validateCompensators(scenario, file);
+    scenarios.push(...withSeeds(scenario, options.seeds));
+  }
   const progress = options.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   const result = await runBench(scenarios, options.strategies, progress);
   if (options.report) {

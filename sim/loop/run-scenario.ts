@@ -5,6 +5,7 @@ import { LocalLoop } from './local-loop.js';
 import type { ExecutionEvent, ExecutionResult } from './local-workflow.js';
 import { describeEvent, describeMinute } from './timeline.js';
 import { startUncompensated } from './uncompensated.js';
+import { validateCompensators } from './validate-compensators.js';
 
 export const DEFAULT_SCENARIO = DEFAULT_SCENARIO_PATH.pathname;
 
@@ -63,6 +64,7 @@ export interface RunOptions {
  */
 export async function runScenario(source: string | Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
   const scenario = typeof source === 'string' ? await loadScenario(source) : source;
+  validateCompensators(scenario, typeof source === 'string' ? source : scenario.name);
   const startMs = scenarioStartMillis(scenario);
   const emit = (at: number, source: TimelineEntry['source'], text: string) =>
     options.onTimeline?.({ at, offsetMs: at - startMs, source, text });
