@@ -1,3 +1,4 @@
+import { fitLatencyTrend } from './latency-trend.js';
 import { type AnomalySignal, anomalyScores, detectorSupport, ratioSeries } from './signal-anomalies.js';
 import { clamp, max, mean, median, robustSpread, round, sum } from './stats.js';
 import type {
@@ -27,6 +28,8 @@ export interface DiagnosisOptions {
   readonly coldShareForP95: number;
   /** Cold-start share of a period's invocations that can move its p99. @default 0.005 */
   readonly coldShareForP99: number;
+  /** How far ahead a steady p95 rise is projected against its objective. @default 30 */
+  readonly trendHorizonMinutes: number;
 }
 
 export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = {
@@ -36,6 +39,7 @@ export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = {
   overProvisionedUtilization: 0.3,
   coldShareForP95: 0.03,
   coldShareForP99: 0.005,
+  trendHorizonMinutes: 30,
 };
 
 interface SignalReading {
@@ -216,6 +220,10 @@ function diagnoseWindow(
       evidence,
       'p95 persistently above its baseline without cold-start pressure',
     );
+  }
+  const rising = readRisingLatency(window, policy, options);
+  if (rising && coldShareRecent < options.coldShareForP95) {
+    return make('latency-drift', rising.reading, { ...evidence, ...rising.evidence }, rising.summary);
   }
   const recurring = readRecurringColdStarts(window, policy, options, evidenceSinceMs);
   if (recurring) return { ...recurring, evidence: { ...evidence, ...recurring.evidence } };
@@ -418,6 +426,48 @@ function readErrorElevation(
     recent: (100 * sum(sized.map((p) => p.errors))) / sum(sized.map((p) => p.calls)),
     persistence: deviating.length / n,
     zScore: mean(sized.map(zOf)),
+  };
+}
+
+/**
+ * A slow rise the window's own baseline hides (the baseline drifts with it): p95 rising steadily
+ * over the whole window — by at least three noise spreads and `minRelativeChange` — still
+ * under its objective but heading over it within `trendHorizonMinutes`. Acting before the
+ * objective breaks is the point; a rise that would stay under it is left alone.
+ */
+function readRisingLatency(
+  window: SignalWindow,
+  policy: TargetPolicy,
+  options: DiagnosisOptions,
+): { reading: SignalReading; evidence: Record<string, number>; summary: string } | null {
+  const trend = fitLatencyTrend(
+    window.p95DurationMillis ?? [],
+    options.trendHorizonMinutes,
+    2 * options.recentPeriods,
+  );
+  if (!trend || !(trend.startMillis > 0)) return null;
+  const rise = trend.endMillis - trend.startMillis;
+  const slo = policy.slo.p95Millis;
+  const steady =
+    rise >= 3 * trend.residualSpreadMillis && rise >= options.minRelativeChange * trend.startMillis;
+  if (!steady || trend.endMillis >= slo || trend.projectedMillis < slo || trend.persistence < 0.5)
+    return null;
+  const spread = Math.max(trend.residualSpreadMillis, 1e-9);
+  const minutesToSlo = (slo - trend.endMillis) / trend.slopeMillisPerMinute;
+  return {
+    reading: {
+      baseline: trend.startMillis,
+      recent: trend.endMillis,
+      persistence: trend.persistence,
+      zScore: rise / spread,
+    },
+    evidence: {
+      p95TrendMillisPerMinute: round(trend.slopeMillisPerMinute),
+      p95TrendStartMillis: round(trend.startMillis),
+      p95TrendEndMillis: round(trend.endMillis),
+      p95MinutesToSlo: round(minutesToSlo),
+    },
+    summary: `p95 rising ${round(trend.slopeMillisPerMinute)} ms/min without cold-start pressure: over its ${slo} ms objective in about ${Math.round(minutesToSlo)} min`,
   };
 }
 

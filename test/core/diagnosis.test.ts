@@ -175,6 +175,32 @@ describe('Diagnosis: cold-start pressure', () => {
 });
 
 describe('Diagnosis: latency drift', () => {
+  const rising = (slopePerPeriod: number, start = 200) =>
+    Array.from({ length: 30 }, (_, i) => start + slopePerPeriod * i + (i % 3) - 1);
+
+  it('acts on a steady p95 rise before it breaks the objective, when it is heading over it', () => {
+    // 200 → 287 ms over the window, objective 300: over it within minutes if the rise goes on.
+    const diagnosis = diagnose(stableWindow({ p95DurationMillis: rising(3) }), makePolicy());
+
+    expect(diagnosis.kind).toBe('latency-drift');
+    expect(diagnosis.summary).toMatch(/^p95 rising 3 ms\/min .*over its 300 ms objective in about \d+ min$/);
+    expect(diagnosis.evidence.p95TrendMillisPerMinute).toBeCloseTo(3, 1);
+    expect(diagnosis.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('leaves a rise alone that stays well under the objective for the next half hour', () => {
+    // 100 → 129 ms, +1 ms/min: 160 ms in 30 min, far from 300.
+    expect(diagnose(stableWindow({ p95DurationMillis: rising(1, 100) }), makePolicy()).kind).toBe('none');
+  });
+
+  it('calls a rise that comes with cold starts cold-start pressure, not a drift', () => {
+    const diagnosis = diagnose(
+      stableWindow({ p95DurationMillis: rising(3), coldStarts: shift(1, [40, 40, 40, 40, 40]) }),
+      makePolicy(),
+    );
+    expect(diagnosis.kind).not.toBe('latency-drift');
+  });
+
   it('diagnoses latency drift when p95 stays above its baseline without cold-start pressure', () => {
     const window = stableWindow({ p95DurationMillis: shift(100, [160, 160, 160, 160, 160]) });
 
