@@ -1,3 +1,4 @@
+import { formatTextTable } from '../text-table.js';
 import type { HandlerImport } from './handler-imports.js';
 import type { InProcessTiming, SimulationFigures } from './loop-timing.js';
 
@@ -96,13 +97,7 @@ export function buildResult(
 function formatChecks(checks: readonly Check[]): string {
   const header = ['figure', 'value', 'target', 'result'];
   const body = checks.map((c) => [c.figure, c.value, c.target, c.pass ? 'PASS' : 'MISS']);
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (b[c] as string).length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, c) => (c === 1 ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return formatTextTable(header, body, [0, 2, 3]);
 }
 
 /** The human-readable report: what the run simulated, then the figures beside their targets. */

@@ -1,3 +1,4 @@
+import { formatTextTable } from '../text-table.js';
 import type { PublishedScores } from './published.js';
 
 /** One row of the comparison table. */
@@ -33,10 +34,5 @@ export function formatTable(rows: readonly TableRow[]): string {
     r.ours ? `${r.detector} *` : r.detector,
     ...([0, 1, 2] as const).map((c) => `${r.scores[c].toFixed(2)} (${ranks[c]?.[i]})`),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (b[c] as string).length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, c) => (c === 1 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
-      .join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return formatTextTable(header, body, [1]);
 }

@@ -1,3 +1,4 @@
+import { formatTextTable } from '../text-table.js';
 import type { ScenarioBench, StrategyRun } from './types.js';
 
 /** A latency, or a dash when there was no invocation to measure. */
@@ -24,21 +25,11 @@ const COLUMNS: readonly { header: string; cell: (r: StrategyRun) => string }[] =
 export function formatScenarioTable(scenario: ScenarioBench): string {
   const header = COLUMNS.map((c) => c.header);
   const body = scenario.strategies.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (b[c] as string).length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
-      .join('  ');
   const faults =
     scenario.faults.length === 0
       ? 'no fault'
       : `${scenario.faults.length} fault window${scenario.faults.length === 1 ? '' : 's'}`;
-  return [
-    `${scenario.name} (${scenario.durationMinutes} min, ${faults})`,
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map(line),
-  ].join('\n');
+  return `${scenario.name} (${scenario.durationMinutes} min, ${faults})\n${formatTextTable(header, body, [0])}`;
 }
 
 /** Micromotion against the best peer of a fault scenario (the one with the least error budget burned). */
