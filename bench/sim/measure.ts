@@ -1,3 +1,4 @@
+import { median, round } from '../../lambdas/core/stats.js';
 import type { SimulatedAccount } from '../../sim/account.js';
 import type { MinuteRecord } from '../../sim/accounting.js';
 import { billedProvisionedUsd } from '../../sim/billing.js';
@@ -31,18 +32,12 @@ export function faultWindows(scenario: Scenario): FaultWindow[] {
   }));
 }
 
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const m =
-    sorted.length % 2 === 1
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/** The median, or null when there is none or it is infinite (a window never recovered). */
+function medianOrNull(values: readonly number[]): number | null {
+  const m = median(values);
   return Number.isFinite(m) ? m : null;
 }
 
-const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? round(x, 1) : null);
 
 /** Seconds from a window's onset to the SLO being met again: 0 if never breached, Infinity if never met again. */
@@ -142,8 +137,8 @@ export function measureRun(
     actions: actionMarks.length,
     actionsReverted: actionMarks.filter((a) => a.reverted).length,
     falseActions: actionMarks.filter((a) => a.falseAction).length,
-    onsetToActionSeconds: onsets.length > 0 ? round(median(onsets) as number, 0) : null,
-    recoverSeconds: recoveries.length > 0 ? median(recoveries) : null,
+    onsetToActionSeconds: onsets.length > 0 ? round(medianOrNull(onsets) as number, 0) : null,
+    recoverSeconds: medianOrNull(recoveries),
     series,
     actionMarks,
     seconds: round(seconds, 2),

@@ -34,7 +34,7 @@ export function createDetectHandler(deps: LoopDeps) {
       return { actionable: false, reason: 'no-deviation', diagnosis: unbounded, ...short };
     const actions = await deps.ledger.recentActionTimes(policy.target, start);
     const since = actions.at(-1);
-    const rules = diagnoseRules(recent, policy, undefined, since);
+    const rules = since === undefined ? unbounded : diagnoseRules(recent, policy, undefined, since);
     if (rules.kind === 'none')
       return { actionable: false, reason: 'no-deviation', diagnosis: rules, ...short };
     const history = await deps.metrics.readSignals(policy, start, end);

@@ -69,6 +69,10 @@ export const PEAK_CONCURRENCY_STDEVS = 2;
 /**
  * Lambda prices, us-east-1, x86 (USD), used for cost comparisons only.
  * Source: "AWS Lambda pricing" — https://aws.amazon.com/lambda/pricing/
+ * Billed duration includes a cold start's init time: since 1 August 2025 the INIT phase of
+ * on-demand functions is billed like invocation duration ("AWS Lambda standardizes billing for
+ * INIT Phase" — https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/),
+ * which is why the fleet's duration sums (and a cold ping's) carry the init time.
  */
 export const LAMBDA_PRICES_USD = {
   perMillionRequests: 0.2,
@@ -91,13 +95,6 @@ export const SDK_STANDARD_MAX_ATTEMPTS = 3;
  * https://aws.amazon.com/lambda/pricing/ (Provisioned Concurrency pricing).
  */
 export const PC_BILLING_INCREMENT_SECONDS = 5 * 60;
-
-/**
- * Since 1 August 2025 the INIT phase of on-demand functions is billed like invocation duration,
- * so a cold start's init time is part of the billed duration. Source: "AWS Lambda standardizes
- * billing for INIT Phase" — https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/
- */
-export const INIT_PHASE_BILLED = true;
 
 /**
  * A warm-up ping returns without doing work but must stay busy long enough for the concurrent

@@ -4,7 +4,6 @@ import type { FaultSpec, FlagEffect, FunctionSpec } from '../scenario-types.js';
 import {
   ACCOUNT_CONCURRENCY_LIMIT,
   MEAN_ENVIRONMENT_LIFETIME_SECONDS,
-  PEAK_CONCURRENCY_STDEVS,
   SDK_STANDARD_MAX_ATTEMPTS,
   STEP_SECONDS,
   WARMER_PING_MILLIS,
@@ -13,7 +12,7 @@ import { ClientRetries } from './client-retries.js';
 import { EnvironmentPool } from './environment-pool.js';
 import { faultEffectsAt } from './faults.js';
 import { FlagRollout } from './flag-rollout.js';
-import { expectedExcess } from './occupancy.js';
+import { expectedExcess, peakConcurrency } from './occupancy.js';
 import { ProvisionedConcurrency } from './provisioned-concurrency.js';
 import { RandomBursts } from './random-bursts.js';
 import { arrivalRatePerSecond } from './traffic.js';
@@ -157,10 +156,7 @@ export class FunctionFleet {
 
     // Concurrency (Little's law) and its peak within the step.
     let meanConcurrency = (requests / dt) * (meanWarmMillis / 1000);
-    let peak =
-      meanConcurrency > 0
-        ? Math.ceil(meanConcurrency + PEAK_CONCURRENCY_STDEVS * Math.sqrt(meanConcurrency))
-        : 0;
+    let peak = peakConcurrency(meanConcurrency);
 
     // Throttles above reserved concurrency (or the account quota).
     const limit = spec.reservedConcurrency ?? ACCOUNT_CONCURRENCY_LIMIT;

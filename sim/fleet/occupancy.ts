@@ -1,3 +1,15 @@
+import { PEAK_CONCURRENCY_STDEVS } from './aws-behaviour.js';
+
+/**
+ * Peak busy environments for a mean concurrency (Little's law: rate × mean duration): Poisson
+ * occupancy peaks about `PEAK_CONCURRENCY_STDEVS` standard deviations above its mean.
+ */
+export function peakConcurrency(meanConcurrency: number): number {
+  return meanConcurrency > 0
+    ? Math.ceil(meanConcurrency + PEAK_CONCURRENCY_STDEVS * Math.sqrt(meanConcurrency))
+    : 0;
+}
+
 /**
  * Expected number of busy environments above `capacity` when occupancy is Poisson with `mean`
  * (M/G/∞ queue: E[(X − capacity)+], X ~ Poisson(mean)). Exact summation for moderate means,

@@ -1,3 +1,4 @@
+import { peakConcurrency } from '../fleet/occupancy.js';
 import type { FunctionSpec } from '../scenario-types.js';
 import type { Peer, PeerAction } from './peer.js';
 
@@ -7,8 +8,8 @@ import type { Peer, PeerAction } from './peer.js';
  * serverless-plugin-warmup, whose `concurrency` option sets N). It keeps on-demand environments
  * from being reclaimed; it does not add capacity ahead of a burst larger than N, and every ping
  * is a billed invocation. N here is sized for the function's planned peak (the diurnal peak and
- * the scheduled bursts of its traffic, by Little's law plus two standard deviations of Poisson
- * occupancy): a warmer configured by someone who knows the traffic, but not the faults.
+ * the scheduled bursts of its traffic, by Little's law and the fleet's own Poisson peak): a
+ * warmer configured by someone who knows the traffic, but not the faults.
  */
 export const WARMER_PERIOD_MINUTES = 5;
 
@@ -23,8 +24,7 @@ export function plannedPeakConcurrency(fn: FunctionSpec): number {
       (fn.dependency?.latencyMillis ?? 0) +
       (fn.dependency?.optionalLatencyMillis ?? 0)) /
     1000;
-  const mean = peakRps * meanSeconds;
-  return Math.max(1, Math.ceil(mean + 2 * Math.sqrt(mean)));
+  return Math.max(1, peakConcurrency(peakRps * meanSeconds));
 }
 
 export function scheduledWarmer(): Peer {

@@ -3,6 +3,7 @@ import type { SimulatedAccount } from '../account.js';
 import type { AlarmSpec } from '../cloudwatch/alarm-spec.js';
 import type { FunctionSpec } from '../scenario-types.js';
 import { appConfigIdsFor } from '../services/appconfig-ids.js';
+import { aliasDimensions } from './alias-dimensions.js';
 import type { Peer, PeerAction } from './peer.js';
 
 /**
@@ -19,10 +20,7 @@ export const ROLLBACK_ALARM = { evaluationPeriods: 2, datapointsToAlarm: 2 } as 
 
 function errorRateAlarm(fn: FunctionSpec, name: string): AlarmSpec {
   const slo = fn.slo ?? fn.compensator?.slo;
-  const dimensions = [
-    { Name: 'FunctionName', Value: fn.functionName },
-    { Name: 'Resource', Value: `${fn.functionName}:${fn.aliasName}` },
-  ];
+  const dimensions = aliasDimensions(fn);
   const metric = (id: string, metricName: string) => ({
     id,
     namespace: 'AWS/Lambda',

@@ -1,6 +1,7 @@
 import type { SimulatedAccount } from '../account.js';
 import type { AlarmSpec } from '../cloudwatch/alarm-spec.js';
 import type { FunctionSpec } from '../scenario-types.js';
+import { aliasDimensions } from './alias-dimensions.js';
 import type { Peer, PeerAction } from './peer.js';
 
 /**
@@ -49,10 +50,7 @@ function utilizationAlarm(fn: FunctionSpec, name: string, high: boolean): AlarmS
       id: 'm1',
       namespace: 'AWS/Lambda',
       metricName: 'ProvisionedConcurrencyUtilization',
-      dimensions: [
-        { Name: 'FunctionName', Value: fn.functionName },
-        { Name: 'Resource', Value: `${fn.functionName}:${fn.aliasName}` },
-      ],
+      dimensions: aliasDimensions(fn),
       periodSeconds: 60,
       stat: 'Average',
     },
