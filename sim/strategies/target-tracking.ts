@@ -1,5 +1,5 @@
 import type { SimulatedAccount } from '../account.js';
-import type { AlarmSpec } from '../cloudwatch/alarm-spec.js';
+import type { AlarmMetric, AlarmSpec } from '../cloudwatch/alarm-spec.js';
 import type { FunctionSpec } from '../scenario-types.js';
 import { aliasDimensions } from './alias-dimensions.js';
 import type { Peer, PeerAction } from './peer.js';
@@ -38,6 +38,18 @@ interface Tracked {
   readonly low: string;
 }
 
+/** `LambdaProvisionedConcurrencyUtilization`: the alias's utilization, 1-minute Average. */
+function utilizationMetric(fn: FunctionSpec): AlarmMetric {
+  return {
+    id: 'm1',
+    namespace: 'AWS/Lambda',
+    metricName: 'ProvisionedConcurrencyUtilization',
+    dimensions: aliasDimensions(fn),
+    periodSeconds: 60,
+    stat: 'Average',
+  };
+}
+
 function utilizationAlarm(fn: FunctionSpec, name: string, high: boolean): AlarmSpec {
   const datapoints = high ? TARGET_TRACKING.scaleOutDatapoints : TARGET_TRACKING.scaleInDatapoints;
   return {
@@ -46,14 +58,7 @@ function utilizationAlarm(fn: FunctionSpec, name: string, high: boolean): AlarmS
     evaluationPeriods: datapoints,
     datapointsToAlarm: datapoints,
     treatMissingData: 'missing',
-    metric: {
-      id: 'm1',
-      namespace: 'AWS/Lambda',
-      metricName: 'ProvisionedConcurrencyUtilization',
-      dimensions: aliasDimensions(fn),
-      periodSeconds: 60,
-      stat: 'Average',
-    },
+    metric: utilizationMetric(fn),
     threshold: {
       kind: 'static',
       value: high
@@ -65,7 +70,7 @@ function utilizationAlarm(fn: FunctionSpec, name: string, high: boolean): AlarmS
 
 /** The newest 1-minute Average utilization of the alias, or null when there is none. */
 function latestUtilization(account: SimulatedAccount, fn: FunctionSpec, nowMillis: number): number | null {
-  const metric = utilizationAlarm(fn, 'probe', true).metric;
+  const metric = utilizationMetric(fn);
   const from = nowMillis - 5 * 60_000;
   const last = account.metrics.aggregate(metric, from, nowMillis, 60, nowMillis).at(-1);
   return last === undefined || last.set.sampleCount === 0 ? null : last.set.sum / last.set.sampleCount;
