@@ -2,8 +2,9 @@ import { DetectorConfigError } from './errors.js';
 
 /**
  * Settings of the streaming micro-drift detector. Durations are in minutes of metric time and are
- * turned into point counts with the series' own sampling interval (measured on its first points),
- * so one configuration serves 1-minute Lambda metrics and 5-minute CloudWatch metrics alike.
+ * turned into point counts with the series' own sampling interval (the median step of its warm-up
+ * points), so one configuration serves 1-minute Lambda metrics, 5-minute CloudWatch metrics and
+ * hourly business metrics alike; a mean that spans a single point is not tested twice.
  * Every default is one global choice for every series; none is fitted to a particular file.
  */
 export interface DetectorConfig {
@@ -29,6 +30,7 @@ export interface DetectorConfig {
   readonly longMeanMinutes: number;
   /**
    * Points that each statistic must have in its baseline before it is scored; earlier points score 0.
+   * The median spacing of the first this many points is taken as the sampling interval.
    * @default 48
    */
   readonly warmupPoints: number;
@@ -90,7 +92,7 @@ export interface DetectorConfig {
    */
   readonly watchStillness: boolean;
   /**
-   * Sampling interval assumed when the first points do not show one (all stamped the same time).
+   * Sampling interval assumed when the warm-up points do not show one (all stamped the same time).
    * @default 1
    */
   readonly fallbackIntervalMinutes: number;

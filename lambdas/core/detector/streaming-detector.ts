@@ -35,9 +35,9 @@ export interface DetectorReading {
 
 export interface StreamingDetector {
   /**
-   * Scores one point from its own past only. Points are taken in call order; the timestamp sets
-   * the sampling interval (from the first points) and is not otherwise used, so gaps, repeated or
-   * backward stamps are harmless. A value that is not a finite number is a missing point: it scores
+   * Scores one point from its own past only. Points are taken in call order; the timestamps set
+   * the sampling interval (the median step of the warm-up points) and are not otherwise used, so
+   * gaps, repeated or backward stamps are harmless. A value that is not a finite number is a missing point: it scores
    * 0 and leaves the state untouched.
    * @returns an anomaly score in [0, 1].
    */
@@ -47,9 +47,6 @@ export interface StreamingDetector {
   /** Sampling interval in minutes once measured, else `undefined`. */
   readonly intervalMinutes: number | undefined;
 }
-
-/** Points whose spacing sets the sampling interval. */
-const INTERVAL_PROBE_POINTS = 8;
 
 /** Smallest tail scale relative to the series' level: 0.01 % (a resolution floor for flat series). */
 const LEVEL_FLOOR_FRACTION = 1e-4;
@@ -122,11 +119,14 @@ class Engine {
     };
     this.value = new SortedWindow(history);
     this.roughness = withMean('roughness', c.longMeanMinutes);
-    this.tracked = [
+    // A mean over one point is the point itself (the half-hour mean of hourly data): testing it
+    // again would only weaken the multiple-test correction.
+    const all: Tracked[] = [
       { signal: 'value', mean: null, delay: null, baseline: this.value },
       withMean('short-mean', c.shortMeanMinutes),
       withMean('long-mean', c.longMeanMinutes),
     ];
+    this.tracked = all.filter((t) => t.mean === null || t.mean.span > 1);
     this.stillness = c.watchStillness ? new RunLength(history) : null;
     this.refractoryPoints = c.refractoryMinutes === 0 ? 0 : points(c.refractoryMinutes, 1);
   }
@@ -263,7 +263,9 @@ export function createDetector(config: Partial<DetectorConfig> = {}): StreamingD
       }
       if (engine === undefined) {
         pending.push({ t: timestampMs, v: value });
-        if (pending.length >= INTERVAL_PROBE_POINTS) start();
+        // The spacing of the warm-up points sets the interval: the median of that many steps holds on
+        // irregular series (NAB's traffic data skips points), and those points score 0 anyway.
+        if (pending.length >= c.warmupPoints) start();
         last = IDLE;
         return 0;
       }

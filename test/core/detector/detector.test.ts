@@ -33,10 +33,44 @@ describe('Detector: output', () => {
     expect(full.slice(0, 900)).toEqual(prefix);
   });
 
-  it('measures the sampling interval from the first points', () => {
+  it('measures the sampling interval from the warm-up points', () => {
     const detector = createDetector();
-    for (const p of points(noise(20, 3), 5)) detector.update(p.t, p.v);
+    for (const p of points(noise(DEFAULT_DETECTOR_CONFIG.warmupPoints - 1, 3), 5)) detector.update(p.t, p.v);
+    expect(detector.intervalMinutes).toBeUndefined();
+    detector.update(START_MS + 10 * 86_400_000, 100);
     expect(detector.intervalMinutes).toBe(5);
+  });
+
+  it('measures the interval on irregular spacing by the median of the warm-up steps', () => {
+    // Every third step is a skipped point (10 minutes): the median step is still 5 minutes.
+    const detector = createDetector();
+    let t = START_MS;
+    for (let i = 0; i < 60; i++) {
+      detector.update(t, 100 + (i % 7));
+      t += (i % 3 === 2 ? 10 : 5) * 60_000;
+    }
+    expect(detector.intervalMinutes).toBe(5);
+  });
+
+  it('does not test a mean that spans one point (hourly data) beside the value itself', () => {
+    const hourly = points(noise(400, 31), 60);
+    const detector = createDetector();
+    const signals = new Set<string | null>();
+    for (const p of hourly) {
+      detector.update(p.t, p.v);
+      signals.add(detector.last.signal);
+    }
+    expect(detector.intervalMinutes).toBe(60);
+    expect(signals.has('short-mean')).toBe(false);
+    expect(signals.has('long-mean')).toBe(true);
+    // The same spike is a little more surprising when three statistics share the correction than four.
+    const spike = (interval: number) => {
+      const d = createDetector({ shortMeanMinutes: interval === 60 ? 30 : 120 });
+      for (const p of hourly) d.update(p.t, p.v);
+      d.update(START_MS + 400 * 3_600_000, 160);
+      return d.last.pValue;
+    };
+    expect(spike(60)).toBeLessThan(spike(120));
   });
 
   it('explains its last score: statistic, direction and p-value', () => {
@@ -192,7 +226,7 @@ describe('Detector: bad input', () => {
     }
     // All first stamps equal: the interval falls back to the configured default.
     const detector = createDetector();
-    for (let i = 0; i < 10; i++) detector.update(START_MS, i);
+    for (let i = 0; i < 60; i++) detector.update(START_MS, i);
     expect(detector.intervalMinutes).toBe(DEFAULT_DETECTOR_CONFIG.fallbackIntervalMinutes);
   });
 
