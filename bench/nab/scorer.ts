@@ -274,17 +274,27 @@ export interface ProfileResult {
   readonly score: number;
 }
 
-/** Optimises and scores every profile on a corpus. */
-export function scoreCorpus(files: readonly FileToScore[]): ProfileResult[] {
-  return PROFILE_NAMES.map((profileName) => {
-    const profile = NAB_PROFILES[profileName];
-    const { threshold } = optimizeThreshold(files, profile);
-    const tally = sumTallies(files.map((f) => scoreFile(f, profile, threshold)));
-    return {
-      profile: profileName,
-      threshold,
-      tally,
-      score: normalizeScore(tally.raw, tally.windows, profile),
-    };
-  });
+/** Scores one profile at a given threshold over some files. */
+export function scoreAt(
+  files: readonly FileToScore[],
+  profileName: ProfileName,
+  threshold: number,
+): ProfileResult {
+  const profile = NAB_PROFILES[profileName];
+  const tally = sumTallies(files.map((f) => scoreFile(f, profile, threshold)));
+  return { profile: profileName, threshold, tally, score: normalizeScore(tally.raw, tally.windows, profile) };
+}
+
+/**
+ * Scores every profile on a corpus: at the threshold NAB's optimisation finds for it, or at
+ * `fixedThreshold` for every profile (how a deployed detector alarms: at one level chosen beforehand).
+ */
+export function scoreCorpus(files: readonly FileToScore[], fixedThreshold?: number): ProfileResult[] {
+  return PROFILE_NAMES.map((profileName) =>
+    scoreAt(
+      files,
+      profileName,
+      fixedThreshold ?? optimizeThreshold(files, NAB_PROFILES[profileName]).threshold,
+    ),
+  );
 }

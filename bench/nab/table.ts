@@ -1,5 +1,6 @@
 import { formatTextTable } from '../text-table.js';
 import type { PublishedScores } from './published.js';
+import { PROFILE_NAMES, type ProfileName } from './scorer.js';
 
 /** One row of the comparison table. */
 export interface TableRow {
@@ -35,4 +36,20 @@ export function formatTable(rows: readonly TableRow[]): string {
     ...([0, 1, 2] as const).map((c) => `${r.scores[c].toFixed(2)} (${ranks[c]?.[i]})`),
   ]);
   return formatTextTable(header, body, [1]);
+}
+
+/** Per-category scores: files, windows and the three profiles. */
+export function formatCategories(
+  categories: Readonly<
+    Record<string, { files: number; windows: number; scores: Record<ProfileName, number> }>
+  >,
+): string {
+  const header = ['category', 'files', 'windows', 'standard', 'low FP', 'low FN'];
+  const body = Object.entries(categories).map(([name, c]) => [
+    name,
+    String(c.files),
+    String(c.windows),
+    ...PROFILE_NAMES.map((p) => c.scores[p].toFixed(2)),
+  ]);
+  return formatTextTable(header, body, [0]);
 }

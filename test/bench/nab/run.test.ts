@@ -35,18 +35,27 @@ function capture(run: () => number): { code: number; out: string; err: string } 
 
 describe('bench:nab: options', () => {
   it('defaults to the shared NAB copy next to the repository', () => {
-    expect(parseArgs([])).toEqual({ dataRoot: DEFAULT_DATA_ROOT, outDir: undefined, json: false });
+    expect(parseArgs([])).toEqual({
+      dataRoot: DEFAULT_DATA_ROOT,
+      outDir: undefined,
+      threshold: undefined,
+      json: false,
+    });
     expect(DEFAULT_DATA_ROOT.endsWith(join('shared', 'data', 'nab'))).toBe(true);
   });
 
-  it('reads --data, --out (also as --opt=value) and --json', () => {
-    const options = parseArgs(['--data', '/d', '--out=/o', '--json']);
-    expect(options).toEqual({ dataRoot: '/d', outDir: '/o', json: true });
+  it('reads --data, --out (also as --opt=value), --threshold and --json', () => {
+    const options = parseArgs(['--data', '/d', '--out=/o', '--threshold', '0.4', '--json']);
+    expect(options).toEqual({ dataRoot: '/d', outDir: '/o', threshold: 0.4, json: true });
   });
 
-  it('rejects an unknown option or a missing directory', () => {
+  it('rejects an unknown option, a missing directory or a threshold that is not a score', () => {
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option "--fast"/);
     expect(() => parseArgs(['--data'])).toThrow(/--data needs a directory/);
+    expect(() => parseArgs(['--threshold'])).toThrow(/--threshold needs a score/);
+    for (const bad of ['1.5', '-0.1', 'high', 'NaN']) {
+      expect(() => parseArgs(['--threshold', bad])).toThrow(`--threshold "${bad}" is not a score in [0, 1]`);
+    }
   });
 });
 
@@ -98,6 +107,37 @@ describe('bench:nab: run', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/micromotion \*/);
     expect(out).toMatch(/other/);
+  });
+
+  it('scores at a fixed --threshold instead of optimising, and says so', () => {
+    // A low alarm level fires on the noise of the flat file too: worse than the optimised one.
+    const fixed = JSON.parse(capture(() => main(['--data', root, '--threshold', '0.01', '--json'])).out);
+    expect(fixed.thresholds).toEqual({ standard: 0.01, reward_low_FP_rate: 0.01, reward_low_FN_rate: 0.01 });
+    const optimised = JSON.parse(capture(() => main(['--data', root, '--json'])).out);
+    expect(optimised.thresholds.standard).toBeGreaterThan(0.01);
+    expect(fixed.scores.standard).toBeLessThan(optimised.scores.standard);
+    const { out } = capture(() => main(['--data', root, '--threshold=0.4']));
+    expect(out).toContain('threshold: 0.4 for every profile (fixed, not optimised)');
+  });
+
+  it('scores each category at the corpus thresholds when there are several', () => {
+    mkdirSync(join(root, 'data', 'other'));
+    writeFileSync(join(root, 'data', 'other', 'quiet.csv'), csv(Array<number>(400).fill(3)));
+    const labels = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8'));
+    writeFileSync(
+      join(root, 'labels', 'combined_windows.json'),
+      JSON.stringify({ ...labels, 'other/quiet.csv': [['2014-01-02 00:00:00', '2014-01-02 01:00:00']] }),
+    );
+    const result = JSON.parse(capture(() => main(['--data', root, '--json'])).out);
+    expect(Object.keys(result.categories)).toEqual(['cat', 'other']);
+    expect(result.categories.cat).toMatchObject({ files: 2, windows: 1 });
+    expect(result.categories.other).toMatchObject({ files: 1, windows: 1 });
+    // A flat file never alarms: its one window is missed, the null score.
+    expect(result.categories.other.scores.standard).toBe(0);
+    expect(result.categories.cat.scores.standard).toBeGreaterThan(result.scores.standard);
+    const { out } = capture(() => main(['--data', root]));
+    expect(out).toMatch(/by category, at the thresholds above:\n/);
+    expect(out).toMatch(/\nother +1 +1 +0\.00/);
   });
 
   it('fails with the file and line of a malformed data file', () => {
