@@ -42,12 +42,13 @@ describe('Detector: output', () => {
   });
 
   it('measures the interval on irregular spacing by the median of the warm-up steps', () => {
-    // Every third step is a skipped point (10 minutes): the median step is still 5 minutes.
+    // A sparse start (every other point missing for the first hour and a half), then 5-minute
+    // points with one skipped in three: the series is sampled every 5 minutes.
     const detector = createDetector();
     let t = START_MS;
     for (let i = 0; i < 60; i++) {
       detector.update(t, 100 + (i % 7));
-      t += (i % 3 === 2 ? 10 : 5) * 60_000;
+      t += (i < 10 || i % 3 === 2 ? 10 : 5) * 60_000;
     }
     expect(detector.intervalMinutes).toBe(5);
   });
