@@ -72,6 +72,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 export interface CategoryResult {
   readonly files: number;
   readonly windows: number;
+  /** Windows with an alarm, at the standard profile's threshold. */
+  readonly detected: number;
+  /** Alarms outside every window, at the standard profile's threshold. */
+  readonly falseAlarms: number;
+  /** `null` (NaN) for a category without windows: nothing to normalise against. */
   readonly scores: Record<ProfileName, number>;
 }
 
@@ -114,6 +119,8 @@ export function runBench(
     return {
       files: own.length,
       windows: results[0]?.tally.windows ?? 0,
+      detected: results[0]?.tally.tpCount ?? 0,
+      falseAlarms: results[0]?.tally.fpCount ?? 0,
       scores: Object.fromEntries(results.map((r) => [r.profile, round2(r.score)])) as Record<
         ProfileName,
         number
@@ -184,7 +191,11 @@ export function main(argv: readonly string[]): number {
         : '* this run; no published-scores.json in the data root',
     ];
     if (result.categories !== undefined) {
-      lines.push('', 'by category, at the thresholds above:', formatCategories(result.categories));
+      lines.push(
+        '',
+        'by category, at the thresholds above (detected and false alarms at the standard one):',
+        formatCategories(result.categories),
+      );
     }
     if (options.outDir !== undefined) lines.push(`results written to ${options.outDir}`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -38,18 +38,25 @@ export function formatTable(rows: readonly TableRow[]): string {
   return formatTextTable(header, body, [1]);
 }
 
-/** Per-category scores: files, windows and the three profiles. */
-export function formatCategories(
-  categories: Readonly<
-    Record<string, { files: number; windows: number; scores: Record<ProfileName, number> }>
-  >,
-): string {
-  const header = ['category', 'files', 'windows', 'standard', 'low FP', 'low FN'];
+/** One category's line: its size, what it caught and its three scores. */
+export interface CategoryRow {
+  readonly files: number;
+  readonly windows: number;
+  readonly detected: number;
+  readonly falseAlarms: number;
+  readonly scores: Record<ProfileName, number>;
+}
+
+/** Per-category scores; a category without windows has no score, only its false alarms. */
+export function formatCategories(categories: Readonly<Record<string, CategoryRow>>): string {
+  const header = ['category', 'files', 'windows', 'detected', 'false alarms', 'standard', 'low FP', 'low FN'];
   const body = Object.entries(categories).map(([name, c]) => [
     name,
     String(c.files),
     String(c.windows),
-    ...PROFILE_NAMES.map((p) => c.scores[p].toFixed(2)),
+    String(c.detected),
+    String(c.falseAlarms),
+    ...PROFILE_NAMES.map((p) => (Number.isFinite(c.scores[p]) ? c.scores[p].toFixed(2) : '—')),
   ]);
   return formatTextTable(header, body, [0]);
 }

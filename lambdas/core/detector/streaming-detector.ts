@@ -107,7 +107,7 @@ class Engine {
   ) {
     const points = (minutes: number, min: number) =>
       Math.min(c.maxSpanPoints, Math.max(min, Math.round(minutes / intervalMinutes)));
-    const history = points(c.historyMinutes, c.warmupPoints);
+    const history = points(c.historyMinutes, c.minHistoryPoints);
     const withMean = (signal: DetectorSignal, minutes: number): Tracked => {
       const span = points(minutes, 1);
       return {

@@ -128,16 +128,29 @@ describe('bench:nab: run', () => {
       join(root, 'labels', 'combined_windows.json'),
       JSON.stringify({ ...labels, 'other/quiet.csv': [['2014-01-02 00:00:00', '2014-01-02 01:00:00']] }),
     );
+    mkdirSync(join(root, 'data', 'none'));
+    writeFileSync(join(root, 'data', 'none', 'calm.csv'), csv(Array<number>(400).fill(7)));
+    const withNone = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8'));
+    writeFileSync(
+      join(root, 'labels', 'combined_windows.json'),
+      JSON.stringify({ ...withNone, 'none/calm.csv': [] }),
+    );
     const result = JSON.parse(capture(() => main(['--data', root, '--json'])).out);
-    expect(Object.keys(result.categories)).toEqual(['cat', 'other']);
-    expect(result.categories.cat).toMatchObject({ files: 2, windows: 1 });
-    expect(result.categories.other).toMatchObject({ files: 1, windows: 1 });
+    expect(Object.keys(result.categories)).toEqual(['cat', 'none', 'other']);
+    expect(result.categories.cat).toMatchObject({ files: 2, windows: 1, detected: 1, falseAlarms: 0 });
+    expect(result.categories.other).toMatchObject({ files: 1, windows: 1, detected: 0, falseAlarms: 0 });
     // A flat file never alarms: its one window is missed, the null score.
     expect(result.categories.other.scores.standard).toBe(0);
     expect(result.categories.cat.scores.standard).toBeGreaterThan(result.scores.standard);
+    // No windows, nothing to normalise against: no score, only false alarms (none here).
+    expect(result.categories.none).toMatchObject({ files: 1, windows: 0, falseAlarms: 0 });
+    expect(result.categories.none.scores.standard).toBeNull();
     const { out } = capture(() => main(['--data', root]));
-    expect(out).toMatch(/by category, at the thresholds above:\n/);
-    expect(out).toMatch(/\nother +1 +1 +0\.00/);
+    expect(out).toMatch(
+      /by category, at the thresholds above \(detected and false alarms at the standard one\):\n/,
+    );
+    expect(out).toMatch(/\nnone +1 +0 +0 +0 +— +— +—\n/);
+    expect(out).toMatch(/\nother +1 +1 +0 +0 +0\.00/);
   });
 
   it('fails with the file and line of a malformed data file', () => {

@@ -177,6 +177,18 @@ describe('Detector: quiet on normal behaviour', () => {
     expect(alarms).toBeLessThanOrEqual(1);
   });
 
+  it('keeps at least 200 points of baseline on hourly data, where two days are only 48', () => {
+    // 100 days of hourly stationary noise, three seeds, after the first ten days: a 48-point
+    // baseline fits its tail to 3 values and alarms by chance about once a fortnight.
+    const chanceAlarms = (config: { minHistoryPoints?: number }) =>
+      [11, 13, 41]
+        .map((seed) => scoreSeries(points(noise(24 * 100, seed), 60), config))
+        .map((scores) => scores.filter((s, i) => i >= 240 && s >= ALARM).length)
+        .reduce((a, b) => a + b, 0);
+    expect(chanceAlarms({})).toBeLessThanOrEqual(4);
+    expect(chanceAlarms({ minHistoryPoints: 48 })).toBeGreaterThanOrEqual(12);
+  });
+
   it('learns a daily cycle: no alarm after the first two days', () => {
     const values = noise(7 * DAY_5MIN, 12, 100, 3).map(
       (v, i) => v + 40 * Math.sin((2 * Math.PI * i) / DAY_5MIN),
@@ -261,6 +273,9 @@ describe('Detector: configuration', () => {
     expect(() => resolveDetectorConfig({ tailFraction: 0.7 })).toThrow(/tailFraction is 0\.7/);
     expect(() => resolveDetectorConfig({ warmupPoints: 1.5 })).toThrow(/warmupPoints/);
     expect(() => resolveDetectorConfig({ refractoryMinutes: -5 })).toThrow(/refractoryMinutes/);
+    expect(() => resolveDetectorConfig({ minHistoryPoints: 10 })).toThrow(
+      'DetectorConfig.minHistoryPoints is 10: use an integer ≥ warmupPoints',
+    );
     expect(() => resolveDetectorConfig({ watchStillness: 'yes' as unknown as boolean })).toThrow(
       'DetectorConfig.watchStillness is yes: use true or false',
     );
