@@ -12,7 +12,7 @@ import { type CorpusFile, loadCorpus } from './corpus.js';
 import { NabBenchError, NabUsageError } from './errors.js';
 import { type PublishedScores, parsePublishedScores } from './published.js';
 import { type FileToScore, PROFILE_NAMES, type ProfileName, scoreAt, scoreCorpus } from './scorer.js';
-import { formatCategories, formatTable, rankRows } from './table.js';
+import { type CategoryResult, formatCategories, formatTable, rankRows } from './table.js';
 
 /** Name of this detector in results files and the table. */
 export const DETECTOR_NAME = 'micromotion';
@@ -28,6 +28,9 @@ const USAGE = `usage: npm run bench:nab -- [--data DIR] [--out DIR] [--threshold
   --threshold X   alarm at score X in [0, 1] for every profile instead of NAB's optimised thresholds
                   (0.4: the detector's alarm level, where the Detect handler counts a signal fully anomalous)
   --json          print one JSON object instead of the table`;
+
+/** A plain decimal number (no sign, hex, blanks or words): `0.4`, `.5`, `1`, `4e-1`. */
+const DECIMAL = /^(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
 
 export interface BenchOptions {
   readonly dataRoot: string;
@@ -58,26 +61,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (flag === '--out') outDir = resolve(value());
     else if (flag === '--threshold') {
       const text = value();
-      threshold = Number(text);
-      if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+      threshold = DECIMAL.test(text) ? Number(text) : Number.NaN;
+      if (!(threshold >= 0 && threshold <= 1)) {
         throw new NabUsageError(`--threshold "${text}" is not a score in [0, 1]\n${USAGE}`);
       }
     } else if (flag === '--json') json = true;
     else throw new NabUsageError(`unknown option "${arg}"\n${USAGE}`);
   }
   return { dataRoot, outDir, threshold, json };
-}
-
-/** Scores of one category of a corpus, at the corpus' thresholds. */
-export interface CategoryResult {
-  readonly files: number;
-  readonly windows: number;
-  /** Windows with an alarm, at the standard profile's threshold. */
-  readonly detected: number;
-  /** Alarms outside every window, at the standard profile's threshold. */
-  readonly falseAlarms: number;
-  /** `null` (NaN) for a category without windows: nothing to normalise against. */
-  readonly scores: Record<ProfileName, number>;
 }
 
 /** Result of one benchmark run, as printed by `--json`. */
@@ -193,7 +184,7 @@ export function main(argv: readonly string[]): number {
     if (result.categories !== undefined) {
       lines.push(
         '',
-        'by category, at the thresholds above (detected and false alarms at the standard one):',
+        'by category, at the thresholds above (windows detected and false-alarm rows at the standard one):',
         formatCategories(result.categories),
       );
     }

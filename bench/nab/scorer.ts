@@ -266,7 +266,7 @@ export function normalizeScore(raw: number, windows: number, profile: CostProfil
   return (100 * (raw - nullScore)) / (perfect - nullScore);
 }
 
-/** A profile's optimised threshold, the tally at that threshold and the normalised score. */
+/** A profile's threshold (optimised or fixed), the tally at that threshold and the normalised score. */
 export interface ProfileResult {
   readonly profile: ProfileName;
   readonly threshold: number;

@@ -38,17 +38,20 @@ export function formatTable(rows: readonly TableRow[]): string {
   return formatTextTable(header, body, [1]);
 }
 
-/** One category's line: its size, what it caught and its three scores. */
-export interface CategoryRow {
+/** Scores of one category of a corpus, at the corpus' thresholds. */
+export interface CategoryResult {
   readonly files: number;
   readonly windows: number;
+  /** Windows with an alarm, at the standard profile's threshold. */
   readonly detected: number;
+  /** Rows alarming outside every window (NAB counts each), at the standard profile's threshold. */
   readonly falseAlarms: number;
+  /** NaN for a category without windows (nothing to normalise against): `null` in `--json`. */
   readonly scores: Record<ProfileName, number>;
 }
 
 /** Per-category scores; a category without windows has no score, only its false alarms. */
-export function formatCategories(categories: Readonly<Record<string, CategoryRow>>): string {
+export function formatCategories(categories: Readonly<Record<string, CategoryResult>>): string {
   const header = ['category', 'files', 'windows', 'detected', 'false alarms', 'standard', 'low FP', 'low FN'];
   const body = Object.entries(categories).map(([name, c]) => [
     name,

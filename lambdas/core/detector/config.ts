@@ -17,7 +17,8 @@ export interface DetectorConfig {
    */
   readonly historyMinutes: number;
   /**
-   * Fewest points the baseline holds whatever the sampling interval: the tail beyond the largest
+   * Fewest points the baseline holds whatever the sampling interval (up to `maxSpanPoints`, and
+   * never fewer than `warmupPoints` when left unset): the tail beyond the largest
    * value is fitted to the baseline's top `tailFraction`, and 200 points give that tail 10 values.
    * On coarse series two days are too few (48 points of hourly data, a 5 % tail of 3 values): on
    * NAB's hourly ambient-temperature series that raised 50 false alarms in 300 days at the alarm
@@ -93,9 +94,9 @@ export interface DetectorConfig {
   readonly refractoryFactor: number;
   /**
    * Also watch stillness: how many points in a row repeat exactly the same value, judged against
-   * the runs of the last two days like every other statistic, but by ratio (on log(1 + run)).
+   * the runs of the baseline (two days) like every other statistic, but by ratio (on log(1 + run)).
    * Flags a metric stuck at one value (a disk idle at 0, a gauge that stopped updating) for about
-   * three times longer than its longest run of the last two days. Turn it off for
+   * three times longer than its longest run of the baseline. Turn it off for
    * series where a long run of one value is good news rather than a fault, such as an error rate
    * that stays at 0.
    * @default true
@@ -138,7 +139,12 @@ function check(ok: boolean, field: keyof DetectorConfig, value: number | boolean
 
 /** Merges overrides into the defaults and checks every field; throws {@link DetectorConfigError}. */
 export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): DetectorConfig {
-  const c: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
+  const merged: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
+  // A longer warm-up than the default floor raises the floor rather than failing on a field left unset.
+  const c: DetectorConfig =
+    overrides.minHistoryPoints === undefined
+      ? { ...merged, minHistoryPoints: Math.max(merged.minHistoryPoints, merged.warmupPoints) }
+      : merged;
   const positive = (f: Exclude<keyof DetectorConfig, 'watchStillness'>) =>
     check(Number.isFinite(c[f]) && c[f] > 0, f, c[f], 'use a finite number above 0');
   for (const f of [
@@ -163,10 +169,12 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
     'use an integer ≥ warmupPoints',
   );
   check(
-    Number.isInteger(c.minHistoryPoints) && c.minHistoryPoints >= c.warmupPoints,
+    Number.isInteger(c.minHistoryPoints) &&
+      c.minHistoryPoints >= c.warmupPoints &&
+      c.minHistoryPoints <= c.maxSpanPoints,
     'minHistoryPoints',
     c.minHistoryPoints,
-    'use an integer ≥ warmupPoints',
+    `use an integer from warmupPoints (${c.warmupPoints}) to maxSpanPoints (${c.maxSpanPoints})`,
   );
   check(
     c.tailFraction > 0 && c.tailFraction < 0.5,

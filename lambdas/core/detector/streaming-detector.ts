@@ -7,7 +7,8 @@ import { lowerTailProbability, upperTailProbability } from './tail-probability.j
 /**
  * The statistics the detector watches, each judged against its own recent values:
  * - `value`: the point itself (spikes and dips);
- * - `short-mean`: the mean of the last half hour (level shifts);
+ * - `short-mean`: the mean of the last half hour (level shifts; not watched when the series is so
+ *   coarse that half an hour is one point, the value itself);
  * - `long-mean`: the mean of the last three hours (slow drift, bursts of activity);
  * - `roughness`: the mean absolute step over three hours (variance up or down);
  * - `stillness`: how many points in a row repeated exactly the same value (a metric stuck at one
@@ -48,6 +49,9 @@ export interface StreamingDetector {
   readonly intervalMinutes: number | undefined;
 }
 
+/** Fewest points whose spacing sets the sampling interval, however short the warm-up is set. */
+const MIN_INTERVAL_PROBE_POINTS = 8;
+
 /** Smallest tail scale relative to the series' level: 0.01 % (a resolution floor for flat series). */
 const LEVEL_FLOOR_FRACTION = 1e-4;
 
@@ -55,7 +59,7 @@ const LEVEL_FLOOR_FRACTION = 1e-4;
  * Smallest tail scale of the stillness statistic, which is judged on log(1 + run length): runs
  * are compared by ratio, since a disk idle for 300 points is no more alarming after 310. ln 1.25:
  * a run a quarter longer is one scale, so an alarm (about 4.5 scales past the top) needs a run
- * about 2.7 times the longest of the last two days. (An absolute floor of one point alarmed a few
+ * about 2.7 times the longest of the baseline (two days, or 200 points on coarse series). (An absolute floor of one point alarmed a few
  * points past the longest run and re-alarmed all through long idle spells: 7 of NAB's 25 false
  * alarms. On NAB, floors from ln 1.18 to ln 1.35 score alike; ln 1.16 brings the re-alarms back and
  * ln 1.5 finds a stuck disk too late.)
@@ -230,7 +234,7 @@ class Engine {
 /**
  * A streaming detector of small, persistent deviations (level shifts, drift, variance changes),
  * spikes, and metrics stuck at one value. Each statistic is compared with its own values over the
- * last two days: inside the range seen, its tail probability is its empirical rank; beyond it, an
+ * last two days (at least 200 points): inside the range seen, its tail probability is its empirical rank; beyond it, an
  * exponential tail fitted to the top 5 % of the baseline extrapolates. The smallest probability,
  * corrected for the number of statistics, becomes the score −log10(p)/10. After a score reaches the
  * alarm level the detector damps its scores for six hours, so one episode raises one alarm.
@@ -265,7 +269,7 @@ export function createDetector(config: Partial<DetectorConfig> = {}): StreamingD
         pending.push({ t: timestampMs, v: value });
         // The spacing of the warm-up points sets the interval: the median of that many steps holds on
         // irregular series (NAB's traffic data skips points), and those points score 0 anyway.
-        if (pending.length >= c.warmupPoints) start();
+        if (pending.length >= Math.max(c.warmupPoints, MIN_INTERVAL_PROBE_POINTS)) start();
         last = IDLE;
         return 0;
       }

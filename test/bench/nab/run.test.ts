@@ -47,13 +47,21 @@ describe('bench:nab: options', () => {
   it('reads --data, --out (also as --opt=value), --threshold and --json', () => {
     const options = parseArgs(['--data', '/d', '--out=/o', '--threshold', '0.4', '--json']);
     expect(options).toEqual({ dataRoot: '/d', outDir: '/o', threshold: 0.4, json: true });
+    for (const [text, value] of [
+      ['.5', 0.5],
+      ['1', 1],
+      ['4e-1', 0.4],
+      ['0', 0],
+    ] as const) {
+      expect(parseArgs([`--threshold=${text}`]).threshold).toBe(value);
+    }
   });
 
   it('rejects an unknown option, a missing directory or a threshold that is not a score', () => {
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option "--fast"/);
     expect(() => parseArgs(['--data'])).toThrow(/--data needs a directory/);
     expect(() => parseArgs(['--threshold'])).toThrow(/--threshold needs a score/);
-    for (const bad of ['1.5', '-0.1', 'high', 'NaN']) {
+    for (const bad of ['1.5', '-0.1', 'high', 'NaN', ' ', ' 0.4', '0x1', 'Infinity']) {
       expect(() => parseArgs(['--threshold', bad])).toThrow(`--threshold "${bad}" is not a score in [0, 1]`);
     }
   });
@@ -147,7 +155,7 @@ describe('bench:nab: run', () => {
     expect(result.categories.none.scores.standard).toBeNull();
     const { out } = capture(() => main(['--data', root]));
     expect(out).toMatch(
-      /by category, at the thresholds above \(detected and false alarms at the standard one\):\n/,
+      /by category, at the thresholds above \(windows detected and false-alarm rows at the standard one\):\n/,
     );
     expect(out).toMatch(/\nnone +1 +0 +0 +0 +— +— +—\n/);
     expect(out).toMatch(/\nother +1 +1 +0 +0 +0\.00/);

@@ -64,14 +64,15 @@ describe('Detector: output', () => {
     expect(detector.intervalMinutes).toBe(60);
     expect(signals.has('short-mean')).toBe(false);
     expect(signals.has('long-mean')).toBe(true);
-    // The same spike is a little more surprising when three statistics share the correction than four.
-    const spike = (interval: number) => {
-      const d = createDetector({ shortMeanMinutes: interval === 60 ? 30 : 120 });
+    // The same spike is a little more surprising when four statistics share the correction than
+    // five (value, short and long mean, roughness, stillness).
+    const spike = (shortMeanMinutes: number) => {
+      const d = createDetector({ shortMeanMinutes });
       for (const p of hourly) d.update(p.t, p.v);
       d.update(START_MS + 400 * 3_600_000, 160);
       return d.last.pValue;
     };
-    expect(spike(60)).toBeLessThan(spike(120));
+    expect(spike(30)).toBeLessThan(spike(120));
   });
 
   it('explains its last score: statistic, direction and p-value', () => {
@@ -185,7 +186,7 @@ describe('Detector: quiet on normal behaviour', () => {
         .map((seed) => scoreSeries(points(noise(24 * 100, seed), 60), config))
         .map((scores) => scores.filter((s, i) => i >= 240 && s >= ALARM).length)
         .reduce((a, b) => a + b, 0);
-    expect(chanceAlarms({})).toBeLessThanOrEqual(4);
+    expect(chanceAlarms({})).toBeLessThanOrEqual(6); // 4 today
     expect(chanceAlarms({ minHistoryPoints: 48 })).toBeGreaterThanOrEqual(12);
   });
 
@@ -274,8 +275,11 @@ describe('Detector: configuration', () => {
     expect(() => resolveDetectorConfig({ warmupPoints: 1.5 })).toThrow(/warmupPoints/);
     expect(() => resolveDetectorConfig({ refractoryMinutes: -5 })).toThrow(/refractoryMinutes/);
     expect(() => resolveDetectorConfig({ minHistoryPoints: 10 })).toThrow(
-      'DetectorConfig.minHistoryPoints is 10: use an integer ≥ warmupPoints',
+      'DetectorConfig.minHistoryPoints is 10: use an integer from warmupPoints (48) to maxSpanPoints (20000)',
     );
+    expect(() => resolveDetectorConfig({ maxSpanPoints: 100 })).toThrow(/minHistoryPoints is 200/);
+    // A warm-up longer than the default floor raises the floor instead of failing on it.
+    expect(resolveDetectorConfig({ warmupPoints: 300 }).minHistoryPoints).toBe(300);
     expect(() => resolveDetectorConfig({ watchStillness: 'yes' as unknown as boolean })).toThrow(
       'DetectorConfig.watchStillness is yes: use true or false',
     );
