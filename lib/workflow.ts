@@ -30,12 +30,24 @@ export const LEDGER_WRITE_FAILED_ERROR = 'LedgerWriteFailed';
 
 const CATCH_ALL = [sfn.Errors.ALL];
 
+/** Retries of `errors` after 2, 4, 8… seconds. */
+function backoff(errors: string[], maxAttempts: number): sfn.RetryProps {
+  return { errors, interval: Duration.seconds(2), backoffRate: 2, maxAttempts };
+}
+
 /**
  * Builds the state graph inside `scope` and returns its start state.
  * State names are a contract with the local runner and the handlers: see `STATE_NAMES`.
  */
 export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinitionProps): sfn.IChainable {
-  const invoke = (id: WorkflowHandlerId, stateName: string, resultPath: string): tasks.LambdaInvoke => {
+  /** A handler's task: transient failures retried, any other error caught into `onError` at `errorPath`. */
+  const invoke = (
+    id: WorkflowHandlerId,
+    stateName: string,
+    resultPath: string,
+    onError: sfn.IChainable,
+    errorPath = '$.error',
+  ): tasks.LambdaInvoke => {
     const task = new tasks.LambdaInvoke(scope, stateName, {
       stateName,
       lambdaFunction: props.handlers[id],
@@ -45,12 +57,8 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
       retryOnServiceExceptions: true,
       resultPath,
     });
-    task.addRetry({
-      errors: ['TransientAwsError', 'Lambda.TooManyRequestsException'],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 3,
-    });
+    task.addRetry(backoff(['TransientAwsError', 'Lambda.TooManyRequestsException'], 3));
+    task.addCatch(onError, { errors: CATCH_ALL, resultPath: errorPath });
     return task;
   };
 
@@ -80,12 +88,7 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
-  recordDirectly.addRetry({
-    errors: [sfn.Errors.ALL],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 3,
-  });
+  recordDirectly.addRetry(backoff([sfn.Errors.ALL], 3));
   recordDirectly.addCatch(ledgerWriteFailed, { errors: CATCH_ALL, resultPath: '$.directRecordError' });
   recordDirectly.next(ledgerWriteFailed);
 
@@ -99,12 +102,7 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     resultPath: '$.record',
   });
   record.addRetry({ errors: ['InvalidEventError', 'LedgerConflictError'], maxAttempts: 0 });
-  record.addRetry({
-    errors: [sfn.Errors.ALL],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 6,
-  });
+  record.addRetry(backoff([sfn.Errors.ALL], 6));
   record.addCatch(recordDirectly, { errors: CATCH_ALL, resultPath: '$.recordError' });
 
   const escalate = new tasks.SnsPublish(scope, STATE_NAMES.escalate, {
@@ -115,21 +113,14 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     resultSelector: { 'messageId.$': '$.MessageId' },
     resultPath: '$.escalation',
   });
-  escalate.addRetry({
-    errors: [sfn.Errors.TASKS_FAILED],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 3,
-  });
+  escalate.addRetry(backoff([sfn.Errors.TASKS_FAILED], 3));
   escalate.addCatch(record, { errors: CATCH_ALL, resultPath: '$.escalationError' });
   escalate.next(record);
 
-  const revert = invoke('revert', STATE_NAMES.revert, '$.revert');
-  revert.addCatch(escalate, { errors: CATCH_ALL, resultPath: '$.revertError' });
+  const revert = invoke('revert', STATE_NAMES.revert, '$.revert', escalate, '$.revertError');
   revert.next(escalate);
 
-  const verify = invoke('verify', STATE_NAMES.verify, '$.verification');
-  verify.addCatch(revert, { errors: CATCH_ALL, resultPath: '$.error' });
+  const verify = invoke('verify', STATE_NAMES.verify, '$.verification', revert);
   verify.next(
     new sfn.Choice(scope, STATE_NAMES.keepOrRevert, { stateName: STATE_NAMES.keepOrRevert })
       .when(sfn.Condition.booleanEquals('$.verification.keep', true), record)
@@ -142,16 +133,13 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   });
   bake.next(verify);
 
-  const adjustPc = invoke('adjust-provisioned-concurrency', STATE_NAMES.adjustPc, '$.actuation');
-  adjustPc.addCatch(revert, { errors: CATCH_ALL, resultPath: '$.error' });
+  const adjustPc = invoke('adjust-provisioned-concurrency', STATE_NAMES.adjustPc, '$.actuation', revert);
   adjustPc.next(bake);
 
-  const flipFlag = invoke('flip-feature-flag', STATE_NAMES.flipFlag, '$.actuation');
-  flipFlag.addCatch(revert, { errors: CATCH_ALL, resultPath: '$.error' });
+  const flipFlag = invoke('flip-feature-flag', STATE_NAMES.flipFlag, '$.actuation', revert);
   flipFlag.next(bake);
 
-  const decide = invoke('decide', STATE_NAMES.decide, '$.decision');
-  decide.addCatch(record, { errors: CATCH_ALL, resultPath: '$.error' });
+  const decide = invoke('decide', STATE_NAMES.decide, '$.decision', record);
   decide.next(
     new sfn.Choice(scope, STATE_NAMES.actOrHold, { stateName: STATE_NAMES.actOrHold })
       .when(
@@ -171,8 +159,7 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
       .otherwise(record),
   );
 
-  const detect = invoke('detect', STATE_NAMES.detect, '$.detection');
-  detect.addCatch(record, { errors: CATCH_ALL, resultPath: '$.error' });
+  const detect = invoke('detect', STATE_NAMES.detect, '$.detection', record);
   detect.next(
     new sfn.Choice(scope, STATE_NAMES.anythingToCorrect, { stateName: STATE_NAMES.anythingToCorrect })
       .when(sfn.Condition.booleanEquals('$.detection.actionable', true), decide)
