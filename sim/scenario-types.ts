@@ -2,6 +2,12 @@
  * The shape of a scenario file (see `scenario.schema.json`, which is the published contract).
  * Times in a scenario are minutes from `start`; units are in the field names.
  */
+import type {
+  CompensatorDetection,
+  CompensatorGuardrails,
+  CompensatorSlo,
+  ProvisionedConcurrencyBounds,
+} from '../lib/compensator.js';
 
 /** A period of extra traffic: the rate is multiplied by `multiplier` between the two minutes. */
 export interface TrafficBurst {
@@ -60,11 +66,8 @@ export interface FlagSpec {
   readonly effect: FlagEffect;
 }
 
-export interface SloSpec {
-  readonly p95Millis: number;
-  /** Optional p99 objective. @default none */
-  readonly p99Millis?: number;
-  readonly errorRatePercent: number;
+/** The Compensator's SLO, plus the objective the benchmark accounts against. */
+export interface SloSpec extends CompensatorSlo {
   /**
    * Share of minutes that must meet the objectives (window-based SLO); the rest is the error
    * budget the benchmark reports against. @default 99
@@ -72,28 +75,20 @@ export interface SloSpec {
   readonly objectivePercent?: number;
 }
 
-/** Mirrors the CDK `Compensator` props; the AppConfig ids of flags are filled in by the simulator. */
+/**
+ * The CDK `Compensator` props a scenario can set. Flags carry no AppConfig ids (the simulator fills
+ * them in), and their remedies are names as written, checked as the construct checks them.
+ */
 export interface CompensatorScenarioSpec {
   readonly slo: SloSpec;
-  readonly provisionedConcurrency?: { readonly min: number; readonly max: number; readonly maxStep: number };
+  readonly provisionedConcurrency?: ProvisionedConcurrencyBounds;
   readonly flags?: readonly {
     readonly key: string;
     readonly compensatingValue: boolean;
     readonly remedies: readonly string[];
   }[];
-  readonly guardrails?: {
-    readonly dryRun?: boolean;
-    readonly paused?: boolean;
-    readonly cooldownSeconds?: number;
-    readonly actionsPerHour?: number;
-    readonly bakeSeconds?: number;
-    readonly minConfidence?: number;
-  };
-  readonly detection?: {
-    readonly windowMinutes?: number;
-    readonly historyMinutes?: number;
-    readonly periodSeconds?: number;
-  };
+  readonly guardrails?: CompensatorGuardrails;
+  readonly detection?: CompensatorDetection;
 }
 
 export interface FunctionSpec {
