@@ -16,23 +16,20 @@ import {
   type StrategyRun,
 } from '../../bench/sim/types.js';
 import { parseScenario, type Scenario } from '../../sim/scenario.js';
+import { fnData } from '../sim/builders.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 /** quotes-api (25 rps) with a compensator that may scale PC or turn the newPricingEngine flag off. */
 function quotesFunction(): Record<string, unknown> {
-  return {
+  return fnData({
     target: 'quotes',
     functionName: 'quotes-api',
-    aliasName: 'live',
-    memoryMb: 1024,
     baseLatencyMillis: 140,
-    latencySigma: 0.25,
     coldStartMillis: { median: 900, p95: 1800 },
-    errorRatePercent: 0.2,
-    reservedConcurrency: null,
     initialProvisionedConcurrency: 6,
     traffic: { baselineRps: 25 },
+    slo: undefined,
     dependency: { latencyMillis: 30, optionalLatencyMillis: 20 },
     flags: [{ key: 'newPricingEngine', initial: false, effect: 'none' }],
     compensator: {
@@ -41,7 +38,7 @@ function quotesFunction(): Record<string, unknown> {
       flags: [{ key: 'newPricingEngine', compensatingValue: false, remedies: ['error-drift'] }],
       guardrails: { cooldownSeconds: 300, actionsPerHour: 4, bakeSeconds: 600 },
     },
-  };
+  });
 }
 
 /** 45 minutes: at minute 10 a flag change adds up to 6 % errors (1 % objective) until minute 40. */
