@@ -10,7 +10,7 @@ import {
   toKebabCase,
 } from '../../lib/compensator.js';
 import { ControlPlaneStack } from '../../lib/control-plane-stack.js';
-import { importedAlias, testApps } from './helpers.js';
+import { importedAlias, ORDERS_FLAG, testApps } from './helpers.js';
 
 const newApp = testApps();
 
@@ -23,15 +23,7 @@ function setup() {
   return { controlPlane, service, alias };
 }
 
-const flag = {
-  key: 'skipOptionalDependency',
-  compensatingValue: true,
-  remedies: ['latency-drift'],
-  applicationId: 'app1',
-  environmentId: 'env1',
-  configurationProfileId: 'prof1',
-  deploymentStrategyId: 'strat1',
-} as const;
+const flag = ORDERS_FLAG;
 
 function attach(overrides: Partial<CompensatorProps> = {}, id = 'Orders') {
   const { controlPlane, service, alias } = setup();

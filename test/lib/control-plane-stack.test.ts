@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Compensator } from '../../lib/compensator.js';
 import { ControlPlaneStack } from '../../lib/control-plane-stack.js';
 import { HANDLER_CATALOG } from '../../lib/handler-catalog.js';
-import { asArray, iamStatements, importedAlias, testApp } from './helpers.js';
+import { asArray, iamStatements, importedAlias, ORDERS_FLAG, testApp } from './helpers.js';
 
 /**
  * Actions that AWS only grants on `*` and that the stack needs: X-Ray telemetry, and the log delivery
@@ -33,17 +33,7 @@ function build() {
     alias: importedAlias(stack, 'OrdersAlias', 'orders-fn'),
     slo: { p95Millis: 300, errorRatePercent: 1 },
     provisionedConcurrency: { min: 1, max: 50, maxStep: 5 },
-    flags: [
-      {
-        key: 'skipOptionalDependency',
-        compensatingValue: true,
-        remedies: ['latency-drift'],
-        applicationId: 'app1',
-        environmentId: 'env1',
-        configurationProfileId: 'prof1',
-        deploymentStrategyId: 'strat1',
-      },
-    ],
+    flags: [ORDERS_FLAG],
   });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -78,3 +78,14 @@ export function iamStatements(template: { toJSON(): Record<string, unknown> }): 
 export function asArray<T>(v: T | T[]): T[] {
   return Array.isArray(v) ? v : [v];
 }
+
+/** The compensating flag the construct tests attach: skip the optional dependency on latency drift. */
+export const ORDERS_FLAG = {
+  key: 'skipOptionalDependency',
+  compensatingValue: true,
+  remedies: ['latency-drift'],
+  applicationId: 'app1',
+  environmentId: 'env1',
+  configurationProfileId: 'prof1',
+  deploymentStrategyId: 'strat1',
+} as const;
