@@ -21,9 +21,9 @@ export interface DetectorConfig {
    * never fewer than `warmupPoints` when left unset): the tail beyond the largest
    * value is fitted to the baseline's top `tailFraction`, and 200 points give that tail 10 values.
    * On coarse series two days are too few (48 points of hourly data, a 5 % tail of 3 values): on
-   * NAB's hourly ambient-temperature series that raised 50 false alarms in 300 days at the alarm
-   * level, 12 with this floor. No effect on 1- and 5-minute metrics, where two days are 2880 and
-   * 576 points.
+   * NAB's hourly ambient-temperature series that raised 50 false alarms in its 270 scored days at
+   * the alarm level, 12 with this floor. No effect on 1- and 5-minute metrics, where two days are
+   * 2880 and 576 points.
    * @default 200
    */
   readonly minHistoryPoints: number;
