@@ -6,20 +6,12 @@ import {
   MAX_BAKE_SECONDS,
 } from '../../lambdas/core/guardrails.js';
 import type { Diagnosis } from '../../lambdas/core/types.js';
+import { COLD_START_PRESSURE } from '../fixtures/diagnosis.js';
 import { makeFlag, makePolicy, type PolicyOverrides } from '../fixtures/policy.js';
 
 const NOW_MS = Date.UTC(2024, 4, 1, 12, 0, 0);
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
-
-const coldStartPressure: Diagnosis = {
-  kind: 'cold-start-pressure',
-  magnitude: 0.8,
-  persistence: 1,
-  confidence: 0.9,
-  evidence: { concurrencyPeak: 4 },
-  summary: 'p95 rose with spillover/cold starts: warm capacity short',
-};
 
 /** A context in which every guardrail passes: PC 2 → 5 is planned. */
 function makeContext(
@@ -28,7 +20,7 @@ function makeContext(
 ): DecisionContext {
   return {
     policy: makePolicy(policy),
-    diagnosis: coldStartPressure,
+    diagnosis: COLD_START_PRESSURE,
     nowMs: NOW_MS,
     globalDryRun: false,
     globalPaused: false,
@@ -63,7 +55,7 @@ describe('Guardrails: act', () => {
   it('acts with a feature flag', () => {
     const decision = decide(
       makeContext(
-        { diagnosis: { ...coldStartPressure, kind: 'latency-drift' } },
+        { diagnosis: { ...COLD_START_PRESSURE, kind: 'latency-drift' } },
         { flags: [makeFlag('skipOptionalDependency', ['latency-drift'])] },
       ),
     );
@@ -116,7 +108,7 @@ describe('Guardrails: kill switches', () => {
 describe('Guardrails: confidence', () => {
   it('holds when nothing was diagnosed', () => {
     const decision = decide(
-      makeContext({ diagnosis: { ...coldStartPressure, kind: 'none', confidence: 1 } }),
+      makeContext({ diagnosis: { ...COLD_START_PRESSURE, kind: 'none', confidence: 1 } }),
     );
 
     expect(decision).toMatchObject({
@@ -127,7 +119,7 @@ describe('Guardrails: confidence', () => {
   });
 
   it('holds a diagnosis below the policy minimum confidence', () => {
-    const decision = decide(makeContext({ diagnosis: { ...coldStartPressure, confidence: 0.59 } }));
+    const decision = decide(makeContext({ diagnosis: { ...COLD_START_PRESSURE, confidence: 0.59 } }));
 
     expect(decision).toMatchObject({
       verdict: 'hold',
@@ -137,7 +129,7 @@ describe('Guardrails: confidence', () => {
   });
 
   it('acts on a diagnosis exactly at the policy minimum confidence', () => {
-    const decision = decide(makeContext({ diagnosis: { ...coldStartPressure, confidence: 0.6 } }));
+    const decision = decide(makeContext({ diagnosis: { ...COLD_START_PRESSURE, confidence: 0.6 } }));
 
     expect(decision.verdict).toBe('act');
   });
@@ -256,7 +248,7 @@ describe('Guardrails: plan', () => {
   });
 
   it('holds no-actuator when nothing can remedy the diagnosis', () => {
-    const decision = decide(makeContext({ diagnosis: { ...coldStartPressure, kind: 'latency-drift' } }));
+    const decision = decide(makeContext({ diagnosis: { ...COLD_START_PRESSURE, kind: 'latency-drift' } }));
 
     expect(decision).toMatchObject({
       verdict: 'hold',
@@ -315,7 +307,7 @@ describe('Guardrails: order', () => {
     ['action-budget', {}, { guardrails: { actionsPerHour: 0 } }],
     ['cooldown', { recentActionTimes: [NOW_MS - MINUTE_MS] }, {}],
     ['lease-held', { leaseAcquired: false }, {}],
-    ['low-confidence', { diagnosis: { ...coldStartPressure, confidence: 0.1 } }, {}],
+    ['low-confidence', { diagnosis: { ...COLD_START_PRESSURE, confidence: 0.1 } }, {}],
     ['target-kill-switch', { targetPaused: true }, {}],
     ['global-kill-switch', { globalPaused: true }, {}],
   ];
@@ -339,7 +331,7 @@ describe('Guardrails: order', () => {
 });
 
 describe('Guardrails: another deployment', () => {
-  const latencyDrift: Diagnosis = { ...coldStartPressure, kind: 'latency-drift', evidence: {} };
+  const latencyDrift: Diagnosis = { ...COLD_START_PRESSURE, kind: 'latency-drift', evidence: {} };
 
   it('holds a flag flip while an AppConfig deployment to its environment is running', () => {
     const decision = decide(

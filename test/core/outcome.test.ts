@@ -8,6 +8,7 @@ import type {
   Verification,
   WorkflowState,
 } from '../../lambdas/core/types.js';
+import { COLD_START_PRESSURE } from '../fixtures/diagnosis.js';
 
 const TRIGGERED_AT = '2024-05-01T12:00:00.000Z';
 const RECORDED_AT = '2024-05-01T12:10:00.000Z';
@@ -31,14 +32,7 @@ const base: WorkflowState = {
 const detection: Detection = {
   actionable: true,
   reason: 'diagnosed',
-  diagnosis: {
-    kind: 'cold-start-pressure',
-    magnitude: 0.8,
-    persistence: 1,
-    confidence: 0.9,
-    evidence: { concurrencyPeak: 4 },
-    summary: 'p95 rose with spillover/cold starts: warm capacity short',
-  },
+  diagnosis: COLD_START_PRESSURE,
   windowStart: '2024-05-01T11:30:00.000Z',
   windowEnd: TRIGGERED_AT,
   policyVersion: 'abcdef0123456789',
